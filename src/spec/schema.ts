@@ -1,0 +1,174 @@
+/**
+ * The `daca.yaml` schema (zod 4). One source of truth for the spec's shape, defaults and docs.
+ *
+ * Sections are maps keyed by id (providers, models, tenants, teams, agents, keys) so that
+ * `daca plan` can diff them by name. Later capabilities add sections here.
+ */
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'expected an id: letters, digits, ".", "_", ":" or "-", at most 128 characters');
+
+/** Prices in USD per 1M tokens. */
+export const PriceSchema = z
+  .object({
+    input: z.number().nonnegative().describe('USD per 1M input tokens'),
+    output: z.number().nonnegative().describe('USD per 1M output tokens'),
+    cached_input: z.number().nonnegative().optional().describe('USD per 1M cached input tokens (defaults to input)'),
+    cache_write: z.number().nonnegative().optional().describe('USD per 1M tokens written to the prompt cache (defaults to input)'),
+  })
+  .strict();
+
+/** Failure injection of the sim provider; each rate is a probability in [0, 1]. */
+export const SimFailuresSchema = z
+  .object({
+    error_5xx: z.number().min(0).max(1).default(0),
+    rate_limit_429: z.number().min(0).max(1).default(0),
+    timeout: z.number().min(0).max(1).default(0),
+    malformed_stream: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+
+/** A scripted sim reply: when the last user message matches `match` (a regex), reply with `reply` or a tool call. */
+export const SimScriptSchema = z
+  .object({
+    match: z.string().min(1),
+    reply: z.string().optional(),
+    tool_call: z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).strict().optional(),
+  })
+  .strict()
+  .refine((s) => s.reply !== undefined || s.tool_call !== undefined, 'a script needs a reply or a tool_call');
+
+const SimProviderSchema = z
+  .object({
+    kind: z.literal('sim'),
+    seed: z.number().int().default(42),
+    ttft_ms: z.number().nonnegative().default(0).describe('simulated time to first token'),
+    tokens_per_second: z.number().nonnegative().default(0).describe('simulated output speed; 0 = instant'),
+    failures: SimFailuresSchema.default({ error_5xx: 0, rate_limit_429: 0, timeout: 0, malformed_stream: 0 }),
+    scripts: z.array(SimScriptSchema).default([]),
+  })
+  .strict();
+
+const HttpProviderBase = {
+  base_url: z.url('expected an http(s) URL'),
+  api_key: z.string().optional().describe('use ${ENV_VAR} interpolation; never commit secrets'),
+  headers: z.record(z.string(), z.string()).default({}),
+  timeout_ms: z.number().int().positive().optional(),
+};
+
+const OpenAIProviderSchema = z.object({ kind: z.literal('openai'), ...HttpProviderBase }).strict();
+const AnthropicProviderSchema = z
+  .object({ kind: z.literal('anthropic'), ...HttpProviderBase, version: z.string().default('2023-06-01') })
+  .strict();
+
+/** A provider: the built-in simulator, any OpenAI-compatible endpoint, or Anthropic. */
+export const ProviderSchema = z.discriminatedUnion('kind', [SimProviderSchema, OpenAIProviderSchema, AnthropicProviderSchema]);
+
+/** A model daca exposes, bound to one provider. */
+export const ModelSchema = z
+  .object({
+    provider: id.describe('a key of `providers`'),
+    upstream: z.string().min(1).optional().describe('the provider\'s model id (defaults to the model\'s name)'),
+    type: z.enum(['chat', 'embedding']).default('chat'),
+    price: PriceSchema.optional().describe('overrides the shipped price table'),
+    context_window: z.number().int().positive().optional(),
+    max_output_tokens: z.number().int().positive().optional(),
+    /** Sim only: capability score in [0,1]; harder tasks fail more often on lower scores. */
+    capability: z.number().min(0).max(1).optional(),
+    /** Sim only: per-model overrides of the provider's TTFT and speed. */
+    ttft_ms: z.number().nonnegative().optional(),
+    tokens_per_second: z.number().nonnegative().optional(),
+    dimensions: z.number().int().positive().optional().describe('embedding size (sim embeddings)'),
+  })
+  .strict();
+
+/** A tenant: the top-level isolation unit (a company or business unit). */
+export const TenantSchema = z.object({ name: z.string().optional() }).strict();
+
+/** A team inside a tenant. */
+export const TeamSchema = z.object({ tenant: id, name: z.string().optional() }).strict();
+
+/** An agent inside a team. */
+export const AgentSchema = z
+  .object({
+    team: id,
+    role: z.string().optional().describe('peer group for analytics (defaults to the team)'),
+    description: z.string().optional(),
+    models: z.array(z.string()).optional().describe('models/aliases this agent may use (default: all)'),
+  })
+  .strict();
+
+/** A virtual key declared in the spec (its secret comes from the environment). */
+export const KeySchema = z
+  .object({
+    value: z.string().min(16, 'a key must have at least 16 characters'),
+    tenant: id.optional(),
+    team: id.optional(),
+    agent: id.optional(),
+    role: z.enum(['admin', 'agent']).default('agent'),
+    models: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** Server-wide settings. */
+export const ServerSchema = z
+  .object({
+    max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+    upstream_timeout_ms: z.number().int().positive().default(600_000),
+    durability: z.enum(['batched', 'strict']).default('batched'),
+    usage_flush_ms: z.number().int().positive().default(200),
+    usage_batch_size: z.number().int().positive().default(500),
+    /** Accept the printed development key from loopback clients (embedded default only). */
+    dev_key: z.boolean().default(true),
+    /** Create identities (tenant/team/agent) not declared in the spec when a key names them. */
+    allow_undeclared_identities: z.boolean().default(true),
+  })
+  .strict();
+
+/** The whole `daca.yaml`. */
+export const SpecSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    server: ServerSchema.default(ServerSchema.parse({})),
+    providers: z.record(id, ProviderSchema).default({}),
+    models: z.record(id, ModelSchema).default({}),
+    aliases: z.record(id, z.string().min(1)).default({}),
+    tenants: z.record(id, TenantSchema).default({}),
+    teams: z.record(id, TeamSchema).default({}),
+    agents: z.record(id, AgentSchema).default({}),
+    keys: z.record(id, KeySchema).default({}),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const [name, m] of Object.entries(spec.models)) {
+      if (!spec.providers[m.provider])
+        ctx.addIssue({ code: 'custom', path: ['models', name, 'provider'], message: `unknown provider '${m.provider}'; declared providers: ${Object.keys(spec.providers).join(', ') || '(none)'}` });
+    }
+    for (const [alias, target] of Object.entries(spec.aliases)) {
+      if (spec.models[alias]) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `alias '${alias}' shadows a model of the same name` });
+      if (!spec.models[target]) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `alias target '${target}' is not a declared model` });
+    }
+    for (const [name, t] of Object.entries(spec.teams)) {
+      if (!spec.tenants[t.tenant]) ctx.addIssue({ code: 'custom', path: ['teams', name, 'tenant'], message: `unknown tenant '${t.tenant}'` });
+    }
+    for (const [name, a] of Object.entries(spec.agents)) {
+      if (!spec.teams[a.team]) ctx.addIssue({ code: 'custom', path: ['agents', name, 'team'], message: `unknown team '${a.team}'` });
+    }
+    for (const [name, k] of Object.entries(spec.keys)) {
+      if (k.agent && !spec.agents[k.agent] && !spec.server.allow_undeclared_identities)
+        ctx.addIssue({ code: 'custom', path: ['keys', name, 'agent'], message: `unknown agent '${k.agent}'` });
+    }
+  });
+
+/** A parsed, defaulted spec. */
+export type Spec = z.infer<typeof SpecSchema>;
+/** A provider entry of the spec. */
+export type ProviderSpec = z.infer<typeof ProviderSchema>;
+/** A model entry of the spec. */
+export type ModelSpec = z.infer<typeof ModelSchema>;
+/** A price entry, USD per 1M tokens. */
+export type PriceSpec = z.infer<typeof PriceSchema>;
+/** The sim provider's settings. */
+export type SimProviderSpec = z.infer<typeof SimProviderSchema>;

@@ -1,0 +1,115 @@
+/**
+ * The Store: daca's one persistence interface. Implementations (`sqlite/`, `postgres/`) share the
+ * same Kysely migrations and queries; only the dialect differs.
+ */
+import type { UsageRecord } from '../metering/usage-record.js';
+
+/** What a key may do. `admin` keys reach `/api/*`; `agent` keys reach `/v1/*`. */
+export type KeyRole = 'admin' | 'agent';
+
+/** A stored virtual key. The secret itself is never stored: only its SHA-256 hash. */
+export interface KeyRow {
+  id: string;
+  /** Hex SHA-256 of the secret. */
+  hash: string;
+  /** First characters of the secret, shown in listings (e.g. `dk-3fA9…`). */
+  prefix: string;
+  name: string | null;
+  tenant: string;
+  team: string;
+  /** Bound agent; null means the key may claim any agent via attribution headers. */
+  agent: string | null;
+  role: KeyRole;
+  /** Allowed models/aliases; null means all. */
+  models: string[] | null;
+  createdAt: number;
+  revokedAt: number | null;
+  /** `spec` for keys declared in daca.yaml, `api` for keys created at run time. */
+  source: 'spec' | 'api';
+}
+
+/** Filter for listing keys. */
+export interface KeyFilter {
+  tenant?: string;
+  team?: string;
+  agent?: string;
+  includeRevoked?: boolean;
+}
+
+/** Virtual keys. */
+export interface KeyRepo {
+  /** Inserts a key; throws `ConflictError` if the id or hash exists. */
+  create(row: KeyRow): Promise<void>;
+  /** Inserts or replaces a spec-declared key by id (used when the spec is loaded). */
+  upsert(row: KeyRow): Promise<void>;
+  findByHash(hash: string): Promise<KeyRow | undefined>;
+  get(id: string): Promise<KeyRow | undefined>;
+  list(filter?: KeyFilter): Promise<KeyRow[]>;
+  /** Marks the key revoked; returns false when no such key. */
+  revoke(id: string, at: number): Promise<boolean>;
+}
+
+/** A usage group-by dimension. `tag:<name>` groups by the value of one tag. */
+export type UsageGroupBy = 'agent' | 'team' | 'tenant' | 'model' | 'provider' | 'key' | 'day' | 'session' | `tag:${string}`;
+
+/** A usage query. Times are ms since the epoch, `from` inclusive, `to` exclusive. */
+export interface UsageQuery {
+  groupBy: UsageGroupBy[];
+  from?: number;
+  to?: number;
+  tenant?: string;
+  team?: string;
+  agent?: string;
+  model?: string;
+  /** Only rows whose tags contain all of these pairs. */
+  tags?: Record<string, string>;
+  limit?: number;
+}
+
+/** Aggregates over a set of usage rows. */
+export interface UsageTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costMicros: number;
+  /** Mean latency in ms (0 when there are no rows). */
+  avgLatencyMs: number;
+  /** Mean TTFT over rows that have one (null when none). */
+  avgTtftMs: number | null;
+}
+
+/** One group of a usage query: the group's key values plus its totals. */
+export interface UsageGroup extends UsageTotals {
+  /** One value per `groupBy` dimension, in order, keyed by the dimension name. */
+  key: Record<string, string | null>;
+}
+
+/** The answer to a usage query. */
+export interface UsageReport {
+  groupBy: UsageGroupBy[];
+  groups: UsageGroup[];
+  totals: UsageTotals;
+}
+
+/** Usage events. */
+export interface UsageRepo {
+  /** Inserts rows; rows whose id already exists are ignored (idempotent). Returns rows inserted. */
+  insertBatch(rows: readonly UsageRecord[]): Promise<number>;
+  query(q: UsageQuery): Promise<UsageReport>;
+  /** One row by request id (for explanations and tests). */
+  get(id: string): Promise<UsageRecord | undefined>;
+  /** Rows matching a filter, newest first (for exports and sessions). */
+  list(q: Omit<UsageQuery, 'groupBy'> & { session?: string }): Promise<UsageRecord[]>;
+}
+
+/** The whole store. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly keys: KeyRepo;
+  readonly usage: UsageRepo;
+  /** Runs pending migrations (idempotent; safe from several nodes at once on PostgreSQL). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
