@@ -127,6 +127,12 @@ export class UpstreamUnavailableError extends UpstreamError {
 /** 504-ish upstream timeout, reported as 502 `upstream_error` per the contract. */
 export class UpstreamTimeoutError extends UpstreamError {}
 
+/** 499 `client_closed_request`: the caller went away before the answer was complete (metered, never sent). */
+export class ClientClosedError extends DacaError {
+  readonly code = 'client_closed_request';
+  readonly status = 499;
+}
+
 /** 500 `internal_error`: a bug in daca. Never thrown on purpose for caller mistakes. */
 export class InternalError extends DacaError {
   readonly code = 'internal_error';

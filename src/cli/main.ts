@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * The `daca` command line. One file per command; this file only wires them up.
+ */
+import { Command } from 'commander';
+import { DacaError } from '../errors.js';
+import { CliError } from './admin-client.js';
+import { registerKeys } from './keys.js';
+import { registerUp } from './up.js';
+import { registerUsage } from './usage.js';
+import { registerValidate } from './validate.js';
+
+const program = new Command();
+program
+  .name('daca')
+  .description('daca: one control plane for production agent systems (gateway, metering, guardrails, audit, evals, mesh)')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerUp(program);
+registerValidate(program);
+registerKeys(program);
+registerUsage(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`daca: ${msg.split('\n')[0]}\n`);
+  if (e instanceof DacaError && msg.includes('\n')) process.stderr.write(msg.split('\n').slice(1).join('\n') + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+/**
+ * A gateway call: everything the pipeline knows about one request while it runs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Attribution, Principal } from '../identity/principal.js';
+import type { ResolvedModel } from '../spec/resolve.js';
+
+/** The API surface a call came in on. */
+export type GatewayRoute = 'chat' | 'messages' | 'embeddings';
+
+/** One request flowing through the gateway pipeline. */
+export interface GatewayCall {
+  readonly id: string;
+  /** Wall-clock start, ms since the epoch. */
+  readonly startedAt: number;
+  /** Monotonic start (performance.now()), for latency. */
+  readonly t0: number;
+  readonly route: GatewayRoute;
+  readonly principal: Principal;
+  readonly attribution: Attribution;
+  /** Aborted when the client disconnects. */
+  readonly signal: AbortSignal;
+  readonly traceparent: string | undefined;
+  readonly stream: boolean;
+  readonly requestedModel: string;
+  /** Set once the model is resolved. */
+  model: ResolvedModel | null;
+  /** Set once the call's usage record is handed to the recorder (it is written exactly once). */
+  recorded: boolean;
+}
+
+/** A new request id: `req_` + 32 hex characters. */
+export function newRequestId(): string {
+  return `req_${randomUUID().replaceAll('-', '')}`;
+}

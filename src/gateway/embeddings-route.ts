@@ -1,0 +1,42 @@
+/**
+ * `POST /v1/embeddings`: the OpenAI Embeddings API.
+ */
+import type { Context } from 'hono';
+import { parseEmbeddingBody } from './openai-schema.js';
+import { readJsonBody } from './request-body.js';
+import { dacaHeaders, meteredFailure, startCall, type DacaVariables, type GatewayRouteDeps } from './start-call.js';
+
+/** Builds the embeddings handler. */
+export function embeddingsHandler(deps: GatewayRouteDeps) {
+  const { gateway } = deps;
+  return async (c: Context<{ Variables: DacaVariables }>): Promise<Response> => {
+    let raw: unknown;
+    let readError: unknown = null;
+    try {
+      raw = await readJsonBody(c, deps.maxBodyBytes);
+    } catch (e) {
+      readError = e;
+    }
+    const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const call = startCall(c, 'embeddings', { model: typeof obj.model === 'string' ? obj.model : '', stream: false, metadata: obj.metadata, user: obj.user });
+    return meteredFailure(gateway, call, async () => {
+      if (readError) throw readError;
+      const body = parseEmbeddingBody(raw);
+      const { result, meter } = await gateway.embed(call, {
+        model: body.model,
+        input: body.input,
+        ...(body.dimensions ? { dimensions: body.dimensions } : {}),
+      });
+      const data = result.data.map((d) =>
+        body.encoding_format === 'base64'
+          ? { object: 'embedding', index: d.index, embedding: Buffer.from(new Float32Array(d.embedding).buffer).toString('base64') }
+          : { object: 'embedding', index: d.index, embedding: d.embedding },
+      );
+      return c.json(
+        { object: 'list', data, model: call.requestedModel, usage: { prompt_tokens: meter.usage.prompt_tokens, total_tokens: meter.usage.total_tokens } },
+        200,
+        dacaHeaders(call, meter.costMicros),
+      );
+    });
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Starting a gateway call from an HTTP request: body, attribution, ids, client-gone signal.
+ */
+import type { Context } from 'hono';
+import { DacaError } from '../errors.js';
+import { attribute } from '../identity/attribution.js';
+import type { Principal } from '../identity/principal.js';
+import { newRequestId, type GatewayCall, type GatewayRoute } from './call.js';
+import { clientGoneSignal } from './node-response.js';
+import type { Gateway } from './gateway.js';
+
+/** Hono variables set by daca's middleware. */
+export interface DacaVariables {
+  principal: Principal;
+  requestId: string;
+}
+
+/** What a gateway route needs. */
+export interface GatewayRouteDeps {
+  gateway: Gateway;
+  maxBodyBytes: number;
+}
+
+/** Builds the call for a request whose body has been read (or failed to be read). */
+export function startCall(
+  c: Context<{ Variables: DacaVariables }>,
+  route: GatewayRoute,
+  fields: { model: string; stream: boolean; metadata?: unknown; user?: unknown },
+): GatewayCall {
+  const principal = c.get('principal');
+  const attribution = attribute(principal, {
+    agentHeader: c.req.header('x-daca-agent'),
+    sessionHeader: c.req.header('x-daca-session'),
+    tagsHeader: c.req.header('x-daca-tags'),
+    metadata: fields.metadata,
+    user: fields.user,
+  });
+  let id = c.get('requestId');
+  if (!id) {
+    id = newRequestId();
+    c.set('requestId', id);
+  }
+  return {
+    id,
+    startedAt: Date.now(),
+    t0: performance.now(),
+    route,
+    principal,
+    attribution,
+    signal: clientGoneSignal(c),
+    traceparent: c.req.header('traceparent'),
+    stream: fields.stream,
+    requestedModel: fields.model,
+    model: null,
+    recorded: false,
+  };
+}
+
+/**
+ * Runs a route body for a call; any error is metered once (status and code) and re-thrown for the
+ * server's `onError`. A call that could not even be attributed (bad headers) is not metered.
+ */
+export async function meteredFailure<T>(gateway: Gateway, call: GatewayCall, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DacaError) await gateway.recordFailure(call, e).catch(() => {});
+    throw e;
+  }
+}
+
+/** Response headers every gateway answer carries. */
+export function dacaHeaders(call: GatewayCall, costMicros: number | null): Record<string, string> {
+  const h: Record<string, string> = {
+    'x-daca-request-id': call.id,
+    'x-daca-model': call.model?.name ?? call.requestedModel,
+    'x-daca-cache': 'miss',
+  };
+  if (costMicros !== null) h['x-daca-cost-usd'] = formatCostHeader(costMicros);
+  return h;
+}
+
+/** Micro-dollars as a plain decimal string with 6 places, e.g. `0.000123`. */
+export function formatCostHeader(micros: number): string {
+  return (micros / 1_000_000).toFixed(6);
+}

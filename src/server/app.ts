@@ -1,0 +1,59 @@
+/**
+ * The HTTP app: gateway routes under `/v1`, admin API under `/api`, operational endpoints.
+ */
+import { Hono } from 'hono';
+import { chatCompletionsHandler } from '../gateway/chat-route.js';
+import { embeddingsHandler } from '../gateway/embeddings-route.js';
+import { messagesHandler } from '../gateway/messages-route.js';
+import { modelsHandler } from '../gateway/models-route.js';
+import type { DacaVariables } from '../gateway/start-call.js';
+import { NotFoundError } from '../errors.js';
+import { agentsApi } from './api/agents.js';
+import { keysApi } from './api/keys.js';
+import { usageApi } from './api/usage.js';
+import { requireKey } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import type { Services } from './services.js';
+
+/** Builds the Hono app of a daca node. */
+export function createApp(s: Services, state: { ready: boolean } = { ready: true }): Hono<{ Variables: DacaVariables }> {
+  const app = new Hono<{ Variables: DacaVariables }>();
+  const deps = { gateway: s.gateway, maxBodyBytes: s.spec.spec.server.max_body_bytes };
+  const flush = () => s.recorder.flush();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await s.store.keys.get('readyz-probe');
+      return c.json({ status: state.ready ? 'ready' : 'draining' }, state.ready ? 200 : 503);
+    } catch (e) {
+      return c.json({ status: 'store unavailable', error: e instanceof Error ? e.message : String(e) }, 503);
+    }
+  });
+
+  const v1 = new Hono<{ Variables: DacaVariables }>();
+  v1.use('*', requireKey(s.keyRing));
+  v1.post('/chat/completions', chatCompletionsHandler(deps));
+  v1.post('/messages', messagesHandler(deps));
+  v1.post('/embeddings', embeddingsHandler(deps));
+  v1.get('/models', modelsHandler(s.catalog, Math.floor(Date.now() / 1000)));
+  app.route('/v1', v1);
+
+  const api = new Hono<{ Variables: DacaVariables }>();
+  api.use('*', requireKey(s.keyRing, { adminOnly: true }));
+  api.route('/keys', keysApi(s.store, s.keyRing));
+  api.route('/usage', usageApi(s.store, { flush }));
+  api.route('/agents', agentsApi(s.store, () => s.spec.spec, { flush }));
+  api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
+  app.route('/api', api);
+
+  const onError = errorHandler((err, c) => s.logger.error({ err, path: c.req.path }, 'request failed'));
+  app.notFound((c) => onError(new NotFoundError(`no route ${c.req.method} ${c.req.path}; see the README for daca's HTTP surface`), c));
+  app.onError(onError);
+  return app;
+}
+
+/** The spec without secrets (key values and provider API keys). */
+function redactSpec(spec: Services['spec']['spec']): unknown {
+  return JSON.parse(JSON.stringify(spec), (k, v: unknown) => (k === 'value' || k === 'api_key' ? '***' : v));
+}

@@ -1,0 +1,62 @@
+/**
+ * Starting and stopping a daca node: HTTP server, services, graceful drain on shutdown.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { createApp } from './app.js';
+import { createServices, type Services, type ServicesOptions } from './services.js';
+
+/** Options of a daca node. */
+export interface StartOptions extends ServicesOptions {
+  port: number;
+  host: string;
+  /** How long shutdown waits for in-flight requests before cutting them (ms). */
+  drainMs?: number;
+}
+
+/** A running daca node. */
+export interface RunningDaca {
+  url: string;
+  port: number;
+  services: Services;
+  server: Server;
+  /** Stops accepting, drains in-flight requests, flushes usage, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts a daca node. */
+export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
+  const services = await createServices(opts);
+  const state = { ready: true };
+  const app = createApp(services, state);
+  const server = createServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    services,
+    server,
+    close() {
+      closing ??= (async () => {
+        state.ready = false;
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), opts.drainMs ?? 10_000);
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        await drained;
+        clearTimeout(timer);
+        clearInterval(idle);
+        await services.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The running daca: everything a server needs, assembled from a loaded spec and the environment.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { Gateway } from '../gateway/gateway.js';
+import { KeyRing } from '../identity/key-ring.js';
+import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from '../identity/key-secret.js';
+import type { Principal } from '../identity/principal.js';
+import { UsageRecorder } from '../metering/usage-recorder.js';
+import { createProviders } from '../providers/registry.js';
+import type { ModelProvider } from '../providers/types.js';
+import type { LoadedSpec } from '../spec/loader.js';
+import { compileModelCatalog, type ModelCatalog } from '../spec/resolve.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/types.js';
+
+/** Options for assembling a daca. */
+export interface ServicesOptions {
+  spec: LoadedSpec;
+  /** Folder for the embedded store and local secrets (default `.daca` in the working directory). */
+  dataDir: string;
+  /** `DACA_DATABASE_URL`: a postgres URL, or unset for SQLite under dataDir. */
+  databaseUrl?: string | undefined;
+  /** `DACA_ADMIN_KEY`; when unset a key is generated and kept in `<dataDir>/admin-key`. */
+  adminKey?: string | undefined;
+  logger?: Logger;
+  /** Whether to create (or reuse) the development key printed at start-up. */
+  devKey?: boolean;
+}
+
+/** Everything a running daca holds. */
+export interface Services {
+  spec: LoadedSpec;
+  catalog: ModelCatalog;
+  providers: Map<string, ModelProvider>;
+  store: Store;
+  keyRing: KeyRing;
+  recorder: UsageRecorder;
+  gateway: Gateway;
+  logger: Logger;
+  adminKey: string;
+  /** The development key (loopback only), when enabled. */
+  devKey: string | null;
+  dataDir: string;
+  /** Flushes pending usage and closes providers and the store. */
+  close(): Promise<void>;
+}
+
+async function localSecret(file: string): Promise<string> {
+  try {
+    const s = (await readFile(file, 'utf8')).trim();
+    if (s.length >= 16) return s;
+  } catch {
+    /* not there yet */
+  }
+  const s = generateKeySecret();
+  await writeFile(file, s + '\n', { mode: 0o600 });
+  return s;
+}
+
+/** Assembles the services of one daca node. */
+export async function createServices(opts: ServicesOptions): Promise<Services> {
+  const logger = opts.logger ?? pino({ level: process.env.DACA_LOG_LEVEL ?? 'info' });
+  const spec = opts.spec.spec;
+  await mkdir(opts.dataDir, { recursive: true });
+  const store = await openStore({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
+  await store.migrate();
+
+  // Keys declared in the spec are upserted so their secrets come from the environment.
+  for (const [id, k] of Object.entries(spec.keys)) {
+    const agent = k.agent ?? null;
+    const team = k.team ?? (agent ? spec.agents[agent]?.team : undefined) ?? 'default';
+    const tenant = k.tenant ?? spec.teams[team]?.tenant ?? 'default';
+    await store.keys.upsert({
+      id: `spec:${id}`, hash: hashKeySecret(k.value), prefix: keyDisplayPrefix(k.value), name: id,
+      tenant, team, agent, role: k.role, models: k.models ?? null, createdAt: Date.now(), revokedAt: null, source: 'spec',
+    });
+  }
+
+  const adminKey = opts.adminKey && opts.adminKey.length >= 16 ? opts.adminKey : await localSecret(join(opts.dataDir, 'admin-key'));
+  const builtIn = new Map<string, Principal>();
+  builtIn.set(hashKeySecret(adminKey), { keyId: 'admin', role: 'admin', tenant: 'default', team: 'default', agent: null, models: null, dev: false });
+  let devKey: string | null = null;
+  if (opts.devKey ?? spec.server.dev_key) {
+    devKey = await localSecret(join(opts.dataDir, 'dev-key'));
+    builtIn.set(hashKeySecret(devKey), { keyId: 'dev', role: 'agent', tenant: 'default', team: 'default', agent: null, models: null, dev: true });
+  }
+  const keyRing = new KeyRing({ store, builtIn });
+  const recorder = new UsageRecorder({
+    repo: store.usage,
+    flushMs: spec.server.usage_flush_ms,
+    batchSize: spec.server.usage_batch_size,
+    onError: (e) => logger.error({ err: e }, 'usage write failed; will retry'),
+  });
+  const catalog = compileModelCatalog(spec);
+  const providers = createProviders(spec);
+  const agentModels = new Map<string, ReadonlySet<string>>();
+  for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));
+  const gateway = new Gateway({ catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels });
+
+  return {
+    spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, logger, adminKey, devKey, dataDir: opts.dataDir,
+    async close() {
+      await recorder.close();
+      for (const p of providers.values()) await p.close?.().catch(() => {});
+      await store.close();
+    },
+  };
+}
