@@ -17,33 +17,30 @@ const EXAMPLE_ENV = {
 
 describe('validateSpec', () => {
   it('summarises the embedded default when no path is given', async () => {
-    const r = await validateSpec();
+    const empty = await mkdtemp(join(tmpdir(), 'daca-validate-'));
+    const r = await validateSpec(undefined, { env: {}, cwd: empty });
     expect(r).toEqual({
       ok: true,
-      summary: {
-        source: '(embedded default)',
-        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
-        counts: { providers: 1, models: 3, aliases: 3, tenants: 1, teams: 1, agents: 0, keys: 0 },
-        warnings: [],
-      },
+      summary: { providers: 1, models: 3, aliases: 3, tenants: 1, teams: 1, agents: 0, keys: 0 },
+      source: '(embedded default)',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      warnings: [],
     });
   });
 
   it('validates examples/daca.yaml with its environment set', async () => {
-    const r = await validateSpec(EXAMPLE, EXAMPLE_ENV);
+    const r = await validateSpec(EXAMPLE, { env: EXAMPLE_ENV });
     expect(r).toEqual({
       ok: true,
-      summary: {
-        source: EXAMPLE,
-        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
-        counts: { providers: 4, models: 8, aliases: 5, tenants: 1, teams: 2, agents: 3, keys: 4 },
-        warnings: [],
-      },
+      summary: { providers: 4, models: 8, aliases: 5, tenants: 1, teams: 2, agents: 3, keys: 4 },
+      source: EXAMPLE,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      warnings: [],
     });
   });
 
   it('lists every missing variable of examples/daca.yaml without its environment', async () => {
-    const r = await validateSpec(EXAMPLE, {});
+    const r = await validateSpec(EXAMPLE, { env: {} });
     expect(r.ok).toBe(false);
     const errors = r.ok ? [] : r.errors;
     expect(errors).toHaveLength(6);
@@ -54,13 +51,23 @@ describe('validateSpec', () => {
     const dir = await mkdtemp(join(tmpdir(), 'daca-validate-'));
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'models:\n  m:\n    type: chat\n');
-    expect(await validateSpec(bad, {})).toEqual({ ok: false, errors: [`${bad}:2:3 models.m: missing required field 'provider' (expected a string)`] });
+    expect(await validateSpec(bad, { env: {} })).toEqual({ ok: false, errors: [`${bad}:2:3 models.m: missing required field 'provider' (expected a string)`] });
 
     const unpriced = join(dir, 'unpriced.yaml');
     await writeFile(unpriced, 'providers: { sim: { kind: sim } }\nmodels:\n  m: { provider: sim }\n');
-    const r = await validateSpec(unpriced, {});
-    expect(r.ok && r.summary.warnings).toEqual([
+    const r = await validateSpec(unpriced, { env: {} });
+    expect(r.ok && r.warnings).toEqual([
       "models.m: no price for 'm' in the spec or the price table; its cost will be recorded as $0 (set models.m.price)",
     ]);
+  });
+
+  it('finds DACA_SPEC, then ./daca.yaml, when no path is given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'daca-validate-'));
+    await writeFile(join(dir, 'daca.yaml'), 'tenants: { a: {}, b: {} }\n');
+    await writeFile(join(dir, 'other.yaml'), 'tenants: { a: {} }\n');
+    const local = await validateSpec(undefined, { env: {}, cwd: dir });
+    expect(local.ok && [local.source, local.summary.tenants]).toEqual([join(dir, 'daca.yaml'), 2]);
+    const fromEnv = await validateSpec(undefined, { env: { DACA_SPEC: join(dir, 'other.yaml') }, cwd: dir });
+    expect(fromEnv.ok && [fromEnv.source, fromEnv.summary.tenants]).toEqual([join(dir, 'other.yaml'), 1]);
   });
 });
