@@ -57,6 +57,8 @@ export interface FakeOpenAIUpstream {
   requests: RecordedRequest[];
   /** Number of responses the client abandoned before they finished. */
   readonly disconnects: number;
+  /** TCP connections accepted so far (keep-alive reuse keeps this low). */
+  readonly connections: number;
   /** Sets the mode of every following request. */
   setMode(mode: FakeOpenAIMode): void;
   /** Queues one-shot modes used by the next requests, in order, before the default mode. */
@@ -119,7 +121,9 @@ export async function startFakeOpenAIUpstream(opts: FakeOpenAIOptions = {}): Pro
     });
   });
   server.keepAliveTimeout = 65_000;
+  let connections = 0;
   server.on('connection', (s) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -267,6 +271,9 @@ export async function startFakeOpenAIUpstream(opts: FakeOpenAIOptions = {}): Pro
     requests,
     get disconnects() {
       return disconnects;
+    },
+    get connections() {
+      return connections;
     },
     setMode(m) {
       mode = m;

@@ -42,6 +42,18 @@ describe('openai-compatible provider', () => {
     expect((up.requests.at(-1)!.body as { stream_options: unknown }).stream_options).toEqual({ include_usage: true });
   });
 
+  it('reuses one keep-alive connection across sequential calls and streams', async () => {
+    const p = provider();
+    await p.chat(req, ctx());
+    const before = up.connections;
+    for (let i = 0; i < 10; i++) {
+      await p.chat(req, ctx());
+      await drain(p.chatStream(req, ctx()));
+    }
+    // undici may open a second pooled socket while the first is being released; it must not grow per call.
+    expect(up.connections - before).toBeLessThanOrEqual(1);
+  });
+
   it('streams tool call fragments', async () => {
     up.setMode({ kind: 'tool_calls', calls: [{ name: 'lookup', arguments: '{"q":"daca gateway"}' }] });
     const chunks = await drain(provider().chatStream({ ...req, tools: [{ type: 'function', function: { name: 'lookup' } }] }, ctx()));
