@@ -1,0 +1,49 @@
+/**
+ * The store's migrations, as code: one module per migration, listed here in order. The same list
+ * runs on SQLite and PostgreSQL.
+ */
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { InternalError } from '../../errors.js';
+import * as m001 from './001-keys-usage.js';
+
+/** All migrations by name; names sort in execution order. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '001-keys-usage': m001,
+});
+
+/** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */
+export const inCodeMigrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
+
+/**
+ * Runs every pending migration on `db`.
+ *
+ * @param opts.migrationTableSchema - PostgreSQL schema that holds the bookkeeping tables.
+ * @param opts.disableTransactions - set when the caller already holds a transaction (SQLite
+ *   `BEGIN IMMEDIATE`), so the migrator must not open its own.
+ * @throws InternalError when a migration fails.
+ * @example
+ * ```ts
+ * await migrateToLatest(db);
+ * ```
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  opts: { migrationTableSchema?: string; disableTransactions?: boolean } = {},
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: inCodeMigrationProvider,
+    migrationTableName: 'daca_migration',
+    migrationLockTableName: 'daca_migration_lock',
+    ...(opts.migrationTableSchema ? { migrationTableSchema: opts.migrationTableSchema } : {}),
+    disableTransactions: opts.disableTransactions ?? false,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new InternalError(`Store migration '${failed}' failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
