@@ -10,7 +10,10 @@ import type { Store } from './types.js';
 
 /** Where the store lives. */
 export interface OpenStoreOptions {
-  /** `postgres://…`, `postgresql://…`, `sqlite:<path>`, `sqlite::memory:`; undefined for the default. */
+  /**
+   * `postgres://…`, `postgresql://…` (an optional `?schema=name` picks the PostgreSQL schema),
+   * `sqlite:<path>`, `sqlite::memory:`; undefined for the default.
+   */
   databaseUrl?: string;
   /** Folder for the default SQLite file (e.g. `.daca`). */
   dataDir: string;
@@ -25,10 +28,16 @@ export interface OpenStoreOptions {
  * const store = await openStore({ databaseUrl: process.env.DACA_DATABASE_URL, dataDir: '.daca' });
  * ```
  */
-export function openStore(opts: OpenStoreOptions): Promise<Store> {
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const url = opts.databaseUrl?.trim();
   if (url === undefined || url === '') return openSqliteStore(join(opts.dataDir, 'daca.db'));
-  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStore(url);
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema');
+    if (schema === null) return openPostgresStore(url);
+    parsed.searchParams.delete('schema');
+    return openPostgresStore(parsed.toString(), { schema });
+  }
   if (/^sqlite:/i.test(url)) {
     let path = url.slice('sqlite:'.length);
     if (path.startsWith('//')) path = path.slice(2);

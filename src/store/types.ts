@@ -69,6 +69,7 @@ export interface UsageQuery {
 /** Aggregates over a set of usage rows. */
 export interface UsageTotals {
   requests: number;
+  /** Rows with an HTTP status >= 400 or an `errorCode` (a stream that failed after a 200). */
   errors: number;
   inputTokens: number;
   outputTokens: number;
