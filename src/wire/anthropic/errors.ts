@@ -22,15 +22,16 @@ const BY_CODE: Record<string, string> = {
 };
 
 /**
- * The Anthropic error `type` for a daca error code, falling back on the HTTP status.
+ * The Anthropic error `type` for an HTTP status, refined by the daca error `code` when given.
  * (402 `budget_exceeded` maps to Anthropic's own `billing_error`.)
  *
  * @example
  * ```ts
- * anthropicErrorType('rate_limit_exceeded', 429); // 'rate_limit_error'
+ * anthropicErrorType(429); // 'rate_limit_error'
+ * anthropicErrorType(503, 'upstream_unavailable'); // 'overloaded_error'
  * ```
  */
-export function anthropicErrorType(code: string | undefined, status: number): string {
+export function anthropicErrorType(status: number, code?: string): string {
   const t = code === undefined ? undefined : BY_CODE[code];
   if (t) return t;
   switch (status) {

@@ -99,10 +99,10 @@ describe('errors', () => {
       ['upstream_unavailable', 503, 'overloaded_error'],
       ['internal_error', 500, 'api_error'],
     ];
-    for (const [code, status, type] of codes) expect(anthropicErrorType(code, status), code).toBe(type);
-    expect(anthropicErrorType(undefined, 429)).toBe('rate_limit_error');
-    expect(anthropicErrorType('something_new', 413)).toBe('request_too_large');
-    expect(anthropicErrorType(undefined, 529)).toBe('overloaded_error');
-    expect(anthropicErrorType(undefined, 500)).toBe('api_error');
+    for (const [code, status, type] of codes) expect(anthropicErrorType(status, code), code).toBe(type);
+    expect(anthropicErrorType(429)).toBe('rate_limit_error');
+    expect(anthropicErrorType(413, 'something_new')).toBe('request_too_large');
+    expect(anthropicErrorType(529)).toBe('overloaded_error');
+    expect(anthropicErrorType(500)).toBe('api_error');
   });
 });

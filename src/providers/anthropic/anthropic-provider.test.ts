@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../../../test/support/fake-anthropic-upstream.js';
 import { InvalidRequestError, ModelNotFoundError, RateLimitError, UpstreamError, UpstreamTimeoutError } from '../../errors.js';
 import type { CallContext, ChatChunk, ChatRequest } from '../types.js';
-import { createAnthropicProvider } from './provider.js';
+import { createAnthropicProvider } from './anthropic-provider.js';
 
 let up: FakeAnthropicUpstream;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../../test/support/fake-openai-upstream.js';
 import { InvalidRequestError, ModelNotFoundError, RateLimitError, UpstreamError, UpstreamTimeoutError } from '../../errors.js';
 import type { CallContext, ChatChunk, ChatRequest } from '../types.js';
-import { createOpenAICompatibleProvider } from './provider.js';
+import { createOpenAICompatibleProvider } from './openai-compatible-provider.js';
 
 let up: FakeOpenAIUpstream;
 beforeAll(async () => {
