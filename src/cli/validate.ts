@@ -18,6 +18,9 @@ export function registerValidate(program: Command): void {
         if (!flags.json) for (const e of r.errors) console.error(e);
         throw new CliError(`spec is invalid: ${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}`);
       }
-      if (!flags.json) console.log(`spec is valid: ${Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+      if (!flags.json) {
+        console.log(`${r.source}: spec is valid: ${Object.entries(r.summary).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        for (const w of r.warnings) console.log(`warning: ${w}`);
+      }
     });
 }

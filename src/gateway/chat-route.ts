@@ -35,7 +35,8 @@ export function chatCompletionsHandler(deps: GatewayRouteDeps) {
       const req = toChatRequest(body);
       if (!call.stream) {
         const { result, meter } = await gateway.chat(call, req);
-        return c.json(result, 200, dacaHeaders(call, meter.costMicros));
+        const body = { id: result.id, object: 'chat.completion', created: result.created, model: result.model, choices: result.choices, usage: result.usage };
+        return c.json(body, 200, dacaHeaders(call, meter.costMicros));
       }
       const includeUsage = body.stream_options?.include_usage === true;
       return streamChat(c, call, gateway.chatStream(call, req), includeUsage);
@@ -55,7 +56,7 @@ async function streamChat(c: Context, call: GatewayCall, s: StreamingCall, inclu
     while (!r.done) {
       const chunk = r.value;
       if (includeUsage || chunk.choices.length > 0) {
-        const out = chunk.usage && !includeUsage ? { ...chunk, usage: undefined } : chunk;
+        const out = { id: chunk.id, object: 'chat.completion.chunk', created: chunk.created, model: chunk.model, choices: chunk.choices, ...(includeUsage && chunk.usage ? { usage: chunk.usage } : {}) };
         if (!(await sse.send(JSON.stringify(out)))) break;
       }
       r = await it.next();

@@ -8,6 +8,7 @@ import { Gateway } from '../gateway/gateway.js';
 import { KeyRing } from '../identity/key-ring.js';
 import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from '../identity/key-secret.js';
 import type { Principal } from '../identity/principal.js';
+import { preloadTokenizer } from '../metering/tokenizer.js';
 import { UsageRecorder } from '../metering/usage-recorder.js';
 import { createProviders } from '../providers/registry.js';
 import type { ModelProvider } from '../providers/types.js';
@@ -94,6 +95,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     batchSize: spec.server.usage_batch_size,
     onError: (e) => logger.error({ err: e }, 'usage write failed; will retry'),
   });
+  preloadTokenizer(); // ~0.5 s once, so the first estimated request does not pay it
   const catalog = compileModelCatalog(spec);
   const providers = createProviders(spec);
   const agentModels = new Map<string, ReadonlySet<string>>();
