@@ -2,6 +2,7 @@
  * A gateway call: everything the pipeline knows about one request while it runs.
  */
 import { randomUUID } from 'node:crypto';
+import type { DacaError } from '../errors.js';
 import type { Attribution, Principal } from '../identity/principal.js';
 import type { ResolvedModel } from '../spec/resolve.js';
 
@@ -18,8 +19,13 @@ export interface GatewayCall {
   readonly route: GatewayRoute;
   readonly principal: Principal;
   readonly attribution: Attribution;
-  /** Aborted when the client disconnects. */
+  /**
+   * The call's one abort signal: fires when the client disconnects (reason `ClientClosedError`) or
+   * the upstream timeout elapses (reason `UpstreamTimeoutError`). Providers get this signal.
+   */
   readonly signal: AbortSignal;
+  /** Aborts the call with a typed reason. */
+  abort(reason: DacaError): void;
   readonly traceparent: string | undefined;
   readonly stream: boolean;
   readonly requestedModel: string;

@@ -133,7 +133,7 @@ export class Gateway {
         meter = { usage, costMicros: self.price(model, usage), ttftMs, upstreamMs, finishReason };
         // A generator abandoned by its consumer (client gone) also lands here: meter what was used.
         const closed = failure === null && finishReason === null;
-        const status = failure ? failure.status : closed && call.signal.aborted ? 499 : 200;
+        const status = failure ? failure.status : closed && call.signal.reason instanceof ClientClosedError ? 499 : 200;
         const code = failure ? failure.code : status === 499 ? 'client_closed_request' : null;
         await self.record(call, status, code, meter);
       }
@@ -175,25 +175,13 @@ export class Gateway {
   }
 
   private upstream(call: GatewayCall): Upstream {
-    const ac = new AbortController();
     const timeoutMs = this.opts.upstreamTimeoutMs;
-    let timedOut = false;
-    const onClientAbort = (): void => ac.abort(new ClientClosedError('the client closed the connection'));
-    if (call.signal.aborted) onClientAbort();
-    else call.signal.addEventListener('abort', onClientAbort, { once: true });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ac.abort(new UpstreamTimeoutError(`the upstream did not answer within ${timeoutMs} ms (server.upstream_timeout_ms)`));
-    }, timeoutMs);
+    const timer = setTimeout(() => call.abort(new UpstreamTimeoutError(`the upstream did not answer within ${timeoutMs} ms (server.upstream_timeout_ms)`)), timeoutMs);
     return {
-      signal: ac.signal,
-      done: () => {
-        clearTimeout(timer);
-        call.signal.removeEventListener('abort', onClientAbort);
-      },
+      signal: call.signal,
+      done: () => clearTimeout(timer),
       translate: (e) => {
-        if (timedOut) return ac.signal.reason as DacaError;
-        if (call.signal.aborted) return new ClientClosedError('the client closed the connection');
+        if (call.signal.aborted && call.signal.reason instanceof DacaError) return call.signal.reason;
         if (e instanceof DacaError) return e;
         return new InternalError(`provider failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       },

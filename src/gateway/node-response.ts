@@ -22,18 +22,19 @@ export function nodeBindings(c: Context): NodeBindings {
 }
 
 /**
- * An AbortSignal that fires when the client disconnects before the response is finished.
+ * Calls `onGone` when the client disconnects before the response is finished.
  * Cheaper than materialising the Web Request's signal.
  */
-export function clientGoneSignal(c: Context): AbortSignal {
+export function onClientGone(c: Context, onGone: () => void): void {
   const env = c.env as Partial<NodeBindings> | undefined;
   const out = env?.outgoing;
-  if (!out) return c.req.raw.signal;
-  const ac = new AbortController();
+  if (!out) {
+    c.req.raw.signal.addEventListener('abort', onGone, { once: true });
+    return;
+  }
   out.once('close', () => {
-    if (!out.writableFinished) ac.abort();
+    if (!out.writableFinished) onGone();
   });
-  return ac.signal;
 }
 
 /** A server-sent-events writer over a ServerResponse with back-pressure. */

@@ -2,11 +2,11 @@
  * Starting a gateway call from an HTTP request: body, attribution, ids, client-gone signal.
  */
 import type { Context } from 'hono';
-import { DacaError } from '../errors.js';
+import { ClientClosedError, DacaError } from '../errors.js';
 import { attribute } from '../identity/attribution.js';
 import type { Principal } from '../identity/principal.js';
 import { newRequestId, type GatewayCall, type GatewayRoute } from './call.js';
-import { clientGoneSignal } from './node-response.js';
+import { onClientGone } from './node-response.js';
 import type { Gateway } from './gateway.js';
 
 /** Hono variables set by daca's middleware. */
@@ -40,6 +40,11 @@ export function startCall(
     id = newRequestId();
     c.set('requestId', id);
   }
+  const ac = new AbortController();
+  const abort = (reason: DacaError): void => {
+    if (!ac.signal.aborted) ac.abort(reason);
+  };
+  onClientGone(c, () => abort(new ClientClosedError('the client closed the connection')));
   return {
     id,
     startedAt: Date.now(),
@@ -47,7 +52,8 @@ export function startCall(
     route,
     principal,
     attribution,
-    signal: clientGoneSignal(c),
+    signal: ac.signal,
+    abort,
     traceparent: c.req.header('traceparent'),
     stream: fields.stream,
     requestedModel: fields.model,

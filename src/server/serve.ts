@@ -30,7 +30,7 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
   const services = await createServices(opts);
   const state = { ready: true };
   const app = createApp(services, state);
-  const server = createServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  const server = createServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch));
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

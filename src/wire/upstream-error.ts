@@ -50,8 +50,11 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+/** Anything with a `get(name)` for response headers (WHATWG Headers or a Node adapter). */
+export type HeaderGetter = Pick<Headers, 'get'>;
+
 /** Seconds to wait from `retry-after-ms` / `retry-after` (seconds or HTTP date); `fallback` when absent. */
-export function retryAfterSeconds(headers: Headers, now: number = Date.now(), fallback = 1): number {
+export function retryAfterSeconds(headers: HeaderGetter, now: number = Date.now(), fallback = 1): number {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && Number.isFinite(Number(ms))) return Math.max(0, Number(ms) / 1000);
   const ra = headers.get('retry-after');
@@ -70,7 +73,7 @@ export function retryAfterSeconds(headers: Headers, now: number = Date.now(), fa
  * if (!res.ok) throw errorFromUpstreamResponse('openai', req.model, res.status, res.headers, await res.text());
  * ```
  */
-export function errorFromUpstreamResponse(provider: string, model: string, status: number, headers: Headers, text: string): DacaError {
+export function errorFromUpstreamResponse(provider: string, model: string, status: number, headers: HeaderGetter, text: string): DacaError {
   const info = readUpstreamError(text);
   const details: Record<string, unknown> = { provider, upstream_status: status, upstream_message: info.message };
   if (info.type) details.upstream_type = info.type;

@@ -92,11 +92,9 @@ export function createAnthropicProvider(name: string, spec: AnthropicSpec, opts:
           x.touch();
           const chunks = dec.push(ev);
           for (let i = 0; i < chunks.length; i++) yield chunks[i]!;
-          if (dec.done) {
-            finished = true;
-            return;
-          }
+          if (dec.done) finished = true; // keep reading to the end so the socket returns to the pool
         }
+        if (finished) return;
         throw new UpstreamError(`Provider "${name}" ended the stream before message_stop`, { details: { provider: name } });
       } catch (e) {
         throw x.error(e);

@@ -79,8 +79,9 @@ export function createOpenAICompatibleProvider(name: string, spec: OpenAICompati
           const data = ev.data;
           if (data === '[DONE]') {
             finished = true;
-            return;
+            continue; // read to the end of the body so the socket returns to the keep-alive pool
           }
+          if (finished) continue;
           let chunk: ChatChunk & { error?: { type?: string; code?: string; message?: string } };
           try {
             chunk = JSON.parse(data) as typeof chunk;
@@ -91,6 +92,7 @@ export function createOpenAICompatibleProvider(name: string, spec: OpenAICompati
           if (chunk.usage) chunk.usage = normaliseUsage(chunk.usage);
           yield chunk;
         }
+        if (finished) return;
         throw new UpstreamError(`Provider "${name}" ended the stream before [DONE]`, { details: { provider: name } });
       } catch (e) {
         throw x.error(e);
