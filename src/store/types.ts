@@ -2,7 +2,9 @@
  * The Store: daca's one persistence interface. Implementations (`sqlite/`, `postgres/`) share the
  * same Kysely migrations and queries; only the dialect differs.
  */
+import type { Kysely } from 'kysely';
 import type { UsageRecord } from '../metering/usage-record.js';
+import type { StoreDatabase } from './db-schema.js';
 
 /** What a key may do. `admin` keys reach `/api/*`; `agent` keys reach `/v1/*`. */
 export type KeyRole = 'admin' | 'agent';
@@ -108,6 +110,12 @@ export interface UsageRepo {
 /** The whole store. */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * The Kysely handle, for domain repositories that live in their own folders (feedback, alerts,
+   * budgets, audit, …). They declare their tables with `store.db.withTables<MyTables>()` and add a
+   * numbered migration to `src/store/migrations/`. Write dialect-neutral queries, or branch on `kind`.
+   */
+  readonly db: Kysely<StoreDatabase>;
   readonly keys: KeyRepo;
   readonly usage: UsageRepo;
   /** Runs pending migrations (idempotent; safe from several nodes at once on PostgreSQL). */

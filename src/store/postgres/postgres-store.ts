@@ -117,6 +117,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
 
   const store: Store = {
     kind: 'postgres',
+    db,
     keys: new KyselyKeyRepo(db, isUniqueViolation),
     usage: new KyselyUsageRepo(db, postgresUsageSql, bulkInsert),
     migrate,

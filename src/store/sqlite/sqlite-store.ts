@@ -108,6 +108,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
 
   const store: Store = {
     kind: 'sqlite',
+    db,
     keys: new KyselyKeyRepo(db, isUniqueViolation),
     usage: new KyselyUsageRepo(db, sqliteUsageSql, bulkInsert),
     migrate: () => migrateSqlite(db, handle),
