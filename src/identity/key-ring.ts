@@ -42,6 +42,7 @@ export function principalOf(row: KeyRow): Principal {
 /** Authenticates key secrets; see the module comment. */
 export class KeyRing {
   private readonly cache = new Map<string, Entry>();
+  private readonly bySecret = new Map<string, Entry>();
   private readonly store: Store;
   private readonly now: () => number;
   private readonly refreshMs: number;
@@ -56,24 +57,44 @@ export class KeyRing {
     this.builtIn = opts.builtIn ?? new Map();
   }
 
-  /** The principal for a secret, or null when the key is unknown or revoked. */
+  /**
+   * The principal for a secret, or null when the key is unknown or revoked.
+   * Hits are served from a cache keyed by the secret itself (no hashing on the hot path; the secret
+   * is already in this process's memory as part of the request).
+   */
   async authenticate(secret: string): Promise<Principal | null> {
+    const now = this.now();
+    const fast = this.bySecret.get(secret);
+    if (fast && fast.expires > now) return fast.principal;
     const hash = hashKeySecret(secret);
     const builtIn = this.builtIn.get(hash);
-    if (builtIn) return builtIn;
-    const now = this.now();
+    if (builtIn) {
+      this.remember(secret, { principal: builtIn, expires: Number.POSITIVE_INFINITY });
+      return builtIn;
+    }
     const hit = this.cache.get(hash);
-    if (hit && hit.expires > now) return hit.principal;
+    if (hit && hit.expires > now) {
+      this.remember(secret, hit);
+      return hit.principal;
+    }
     const row = await this.store.keys.findByHash(hash);
     const principal = row && row.revokedAt === null ? principalOf(row) : null;
     if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(hash, { principal, expires: now + (principal ? this.refreshMs : this.negativeMs) });
+    const entry = { principal, expires: now + (principal ? this.refreshMs : this.negativeMs) };
+    this.cache.set(hash, entry);
+    if (principal) this.remember(secret, entry);
     return principal;
+  }
+
+  private remember(secret: string, entry: Entry): void {
+    if (this.bySecret.size > 10_000) this.bySecret.clear();
+    this.bySecret.set(secret, entry);
   }
 
   /** Forgets every cached entry for a key id (after revoke on this node). */
   invalidateKey(keyId: string): void {
     for (const [hash, e] of this.cache) if (e.principal?.keyId === keyId) this.cache.delete(hash);
+    for (const [secret, e] of this.bySecret) if (e.principal?.keyId === keyId) this.bySecret.delete(secret);
   }
 
   /** Forgets a hash (after a key is created, so a cached negative answer does not linger). */

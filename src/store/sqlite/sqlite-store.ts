@@ -8,11 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { UsageRecord } from '../../metering/usage-record.js';
-import { USAGE_COLUMNS } from '../db-schema.js';
 import type { StoreDatabase } from '../db-schema.js';
 import { KyselyKeyRepo } from '../key-repo.js';
 import { migrateToLatest } from '../migrations/index.js';
-import { usageToValues } from '../rows.js';
+import { prepareUsageInsert } from './usage-insert.js';
+import { startUsageWriter, type UsageWriter } from './usage-writer.js';
 import type { Store } from '../types.js';
 import { KyselyUsageRepo } from '../usage-repo.js';
 import { sqliteUsageSql } from '../usage-sql.js';
@@ -24,9 +24,6 @@ function isUniqueViolation(e: unknown): boolean {
 
 const BUSY_TIMEOUT_MS = 5000;
 
-const INSERT_SQL =
-  `INSERT INTO usage_events (${USAGE_COLUMNS.join(',')}) VALUES (${USAGE_COLUMNS.map(() => '?').join(',')}) ` +
-  'ON CONFLICT(id) DO NOTHING';
 
 /**
  * Takes SQLite's write lock with `BEGIN IMMEDIATE`, retrying asynchronously on SQLITE_BUSY (a
@@ -92,19 +89,16 @@ export async function openSqliteStore(file: string): Promise<Store> {
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: handle }) });
 
   // Prepared lazily: the table exists only after the first migration.
-  let insertAll: ((rows: readonly UsageRecord[]) => number) | undefined;
   // A single-row prepared statement in one transaction measured as fast as multi-row VALUES here.
-  const prepareInsert = (): ((rows: readonly UsageRecord[]) => number) => {
-    const stmt = handle.prepare(INSERT_SQL);
-    return handle.transaction((rows: readonly UsageRecord[]): number => {
-      let inserted = 0;
-      for (let i = 0; i < rows.length; i++) inserted += stmt.run(usageToValues(rows[i]!)).changes;
-      return inserted;
-    });
+  let insertAll: ((rows: readonly UsageRecord[]) => number) | undefined;
+  // File databases write usage on a worker thread (its own connection) once migrated; see usage-writer.ts.
+  let writer: UsageWriter | null | undefined = memory ? null : undefined;
+  // Take Kysely's connection mutex so an in-thread bulk insert never lands inside a Kysely transaction.
+  const bulkInsert = (rows: readonly UsageRecord[]): Promise<number> => {
+    if (writer === undefined) writer = startUsageWriter(file, BUSY_TIMEOUT_MS);
+    if (writer) return writer.insert(rows);
+    return db.connection().execute(async () => (insertAll ??= prepareUsageInsert(handle))(rows));
   };
-  // Take Kysely's connection mutex so a bulk insert never lands inside a Kysely transaction.
-  const bulkInsert = (rows: readonly UsageRecord[]): Promise<number> =>
-    db.connection().execute(async () => (insertAll ??= prepareInsert())(rows));
 
   const store: Store = {
     kind: 'sqlite',
@@ -112,7 +106,10 @@ export async function openSqliteStore(file: string): Promise<Store> {
     keys: new KyselyKeyRepo(db, isUniqueViolation),
     usage: new KyselyUsageRepo(db, sqliteUsageSql, bulkInsert),
     migrate: () => migrateSqlite(db, handle),
-    close: () => db.destroy(),
+    close: async () => {
+      if (writer) await writer.close();
+      await db.destroy();
+    },
   };
   try {
     await store.migrate();
