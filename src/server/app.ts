@@ -9,6 +9,12 @@ import { modelsHandler } from '../gateway/models-route.js';
 import type { DacaVariables } from '../gateway/start-call.js';
 import { NotFoundError } from '../errors.js';
 import { agentsApi } from './api/agents.js';
+import { alertsApi } from './api/alerts.js';
+import { anomaliesApi } from './api/anomalies.js';
+import { eventsApi } from './api/events.js';
+import { feedbackApi } from './api/feedback.js';
+import { overviewApi } from './api/overview.js';
+import { sessionsApi } from './api/sessions.js';
 import { keysApi } from './api/keys.js';
 import { usageApi } from './api/usage.js';
 import { requireKey } from './auth.js';
@@ -39,11 +45,19 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   v1.get('/models', modelsHandler(s.catalog, Math.floor(Date.now() / 1000)));
   app.route('/v1', v1);
 
+  // SSE authenticates itself (header or ?key=, as EventSource cannot set headers): before the admin middleware.
+  app.route('/api/events', eventsApi(s.keyRing, s.observability.hub));
   const api = new Hono<{ Variables: DacaVariables }>();
   api.use('*', requireKey(s.keyRing, { adminOnly: true }));
   api.route('/keys', keysApi(s.store, s.keyRing));
   api.route('/usage', usageApi(s.store, { flush }));
-  api.route('/agents', agentsApi(s.store, () => s.spec.spec, { flush }));
+  const obs = s.observability;
+  api.route('/agents', agentsApi(obs));
+  api.route('/overview', overviewApi(obs.analytics));
+  api.route('/sessions', sessionsApi(s.store, obs.analytics, { flush }));
+  api.route('/feedback', feedbackApi(s.store, obs.feedback, { flush }));
+  api.route('/anomalies', anomaliesApi(obs.anomalyRepo));
+  api.route('/alerts', alertsApi(obs.alerts));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
 
@@ -55,5 +69,5 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
 
 /** The spec without secrets (key values and provider API keys). */
 function redactSpec(spec: Services['spec']['spec']): unknown {
-  return JSON.parse(JSON.stringify(spec), (k, v: unknown) => (k === 'value' || k === 'api_key' ? '***' : v));
+  return JSON.parse(JSON.stringify(spec), (k, v: unknown) => (k === 'value' || k === 'api_key' || k === 'secret' ? '***' : v));
 }

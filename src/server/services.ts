@@ -16,6 +16,8 @@ import type { LoadedSpec } from '../spec/loader.js';
 import { compileModelCatalog, type ModelCatalog } from '../spec/resolve.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
+import { createObservability, type Observability } from '../telemetry/analytics/observability.js';
+import { EventHub } from '../telemetry/events/event-hub.js';
 
 /** Options for assembling a daca. */
 export interface ServicesOptions {
@@ -40,6 +42,8 @@ export interface Services {
   keyRing: KeyRing;
   recorder: UsageRecorder;
   gateway: Gateway;
+  /** Live events, analytics, feedback, anomaly detection and alerting. */
+  observability: Observability;
   logger: Logger;
   adminKey: string;
   /** The development key (loopback only), when enabled. */
@@ -89,6 +93,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     builtIn.set(hashKeySecret(devKey), { keyId: 'dev', role: 'agent', tenant: 'default', team: 'default', agent: null, models: null, dev: true });
   }
   const keyRing = new KeyRing({ store, builtIn });
+  // Live event stream (`GET /api/events`); publishers: usage recorder, alerts, anomalies.
+  const hub = new EventHub();
   const recorder = new UsageRecorder({
     repo: store.usage,
     flushMs: spec.server.usage_flush_ms,
@@ -101,10 +107,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const agentModels = new Map<string, ReadonlySet<string>>();
   for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));
   const gateway = new Gateway({ catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels });
+  const observability = createObservability({ store, spec: () => opts.spec.spec, flush: () => recorder.flush(), logger, hub });
+  observability.start();
 
   return {
-    spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, logger, adminKey, devKey, dataDir: opts.dataDir,
+    spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, logger, adminKey, devKey, dataDir: opts.dataDir,
     async close() {
+      await observability.close();
       await recorder.close();
       for (const p of providers.values()) await p.close?.().catch(() => {});
       await store.close();

@@ -5,6 +5,10 @@
  * `daca plan` can diff them by name. Later capabilities add sections here.
  */
 import { z } from 'zod';
+import { AlertsSchema } from '../telemetry/alerts/alert-spec.js';
+import { AnomaliesSchema } from '../telemetry/anomalies/anomaly-spec.js';
+import { BudgetsSchema } from '../guardrails/budgets/budget-spec.js';
+import { RateLimitsSchema } from '../guardrails/limits/limit-spec.js';
 
 const id = z
   .string()
@@ -139,6 +143,10 @@ export const SpecSchema = z
     teams: z.record(id, TeamSchema).default({}),
     agents: z.record(id, AgentSchema).default({}),
     keys: z.record(id, KeySchema).default({}),
+    budgets: BudgetsSchema.default([]).describe('spending limits per session, agent, team, tenant or key'),
+    rate_limits: RateLimitsSchema.default([]).describe('requests/min, tokens/min and concurrency per key, agent, team or tenant'),
+    alerts: AlertsSchema.default(AlertsSchema.parse({})).describe('alert rules, webhooks and evaluation interval'),
+    anomalies: AnomaliesSchema.default(AnomaliesSchema.parse({})).describe('peer-group anomaly detection settings'),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -1,31 +1,33 @@
 /**
- * `/api/agents`: the agents daca knows, declared in the spec or seen in traffic, with their usage.
+ * `/api/agents`: the agents daca knows (declared in the spec or seen in traffic) with analytics —
+ * calls, tokens per call/session, cost per day, latency and TTFT percentiles, error rate, finish
+ * reasons, refusals, feedback and anomaly flags — and the medians of each peer group.
+ * `/api/agents/:agent` adds a time series and the agent's latest sessions.
  */
 import { Hono } from 'hono';
-import type { Spec } from '../../spec/schema.js';
-import type { Store } from '../../store/types.js';
+import { NotFoundError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
-import { totalsView, usageQueryFrom } from './usage.js';
+import { parseBucket } from '../../telemetry/analytics/series.js';
+import type { Observability } from '../../telemetry/analytics/observability.js';
+import { groupingFrom, windowFrom } from '../../telemetry/analytics/query-params.js';
 
 /** Builds the agents API. */
-export function agentsApi(store: Store, spec: () => Spec, opts: { flush: () => Promise<void>; now?: () => number }) {
+export function agentsApi(obs: Pick<Observability, 'analytics' | 'anomalies'>, opts: { now?: () => number } = {}) {
   const app = new Hono<{ Variables: DacaVariables }>();
+  const now = opts.now ?? Date.now;
+  const flags = (a: { tenant: string; team: string; agent: string }) => obs.anomalies.activeFor(a);
   app.get('/', async (c) => {
-    const q = usageQueryFrom({ ...c.req.query(), group_by: 'tenant,team,agent' }, (opts.now ?? Date.now)());
-    await opts.flush();
-    const report = await store.usage.query(q);
-    const s = spec();
-    const byId = new Map<string, Record<string, unknown>>();
-    for (const [id, a] of Object.entries(s.agents)) {
-      const team = s.teams[a.team];
-      byId.set(`${team?.tenant}/${a.team}/${id}`, { agent: id, team: a.team, tenant: team?.tenant ?? null, role: a.role ?? a.team, declared: true, ...totalsView({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costMicros: 0, avgLatencyMs: 0, avgTtftMs: null }) });
-    }
-    for (const g of report.groups) {
-      const k = `${g.key.tenant}/${g.key.team}/${g.key.agent}`;
-      const prev = byId.get(k);
-      byId.set(k, { agent: g.key.agent, team: g.key.team, tenant: g.key.tenant, role: prev?.role ?? s.agents[g.key.agent ?? '']?.role ?? g.key.team, declared: !!prev, ...totalsView(g) });
-    }
-    return c.json({ data: [...byId.values()] });
+    const q = c.req.query();
+    const r = await obs.analytics.agents(windowFrom(q, now()), groupingFrom(q), flags);
+    return c.json(r);
+  });
+  app.get('/:agent', async (c) => {
+    const q = c.req.query();
+    const w = windowFrom(q, now());
+    const name = c.req.param('agent');
+    const r = await obs.analytics.agent(name, w, parseBucket(q.bucket, w.from, w.to), groupingFrom(q), flags);
+    if (!r) throw new NotFoundError(`no agent '${name}': it is not declared in the spec and has no recorded traffic`);
+    return c.json(r);
   });
   return app;
 }

@@ -6,10 +6,14 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { InternalError } from '../../errors.js';
 import * as m001 from './001-keys-usage.js';
+import * as m002 from './002-observability.js';
+import * as m004 from './004-budgets.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-keys-usage': m001,
+  '002-observability': m002,
+  '004-budgets': m004,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */
