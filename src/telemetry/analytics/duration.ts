@@ -27,15 +27,12 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** A spec field holding a duration (`30s`, `10m`, … or ms); parsed to ms. */
-export const DurationSchema = z.union([
-  z.number().int().positive(),
-  z.string().transform((s, ctx) => {
-    const ms = parseDuration(s);
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 10m, 1h or 7d (got '${s}')` });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-]);
+/** A spec field holding a duration (`30s`, `10m`, … or a positive integer of ms); parsed to ms. */
+export const DurationSchema = z.unknown().transform((v, ctx): number => {
+  const ms = typeof v === 'number' ? (Number.isInteger(v) && v > 0 ? v : undefined) : typeof v === 'string' ? parseDuration(v) : undefined;
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 10m, 1h or 7d (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  return ms;
+});
