@@ -51,8 +51,8 @@ export interface KeyRepo {
   revoke(id: string, at: number): Promise<boolean>;
 }
 
-/** A usage group-by dimension. `tag:<name>` groups by the value of one tag. */
-export type UsageGroupBy = 'agent' | 'team' | 'tenant' | 'model' | 'provider' | 'key' | 'day' | 'session' | `tag:${string}`;
+/** A usage group-by dimension. `day` is `YYYY-MM-DD`, `month` `YYYY-MM` (UTC); `tag:<name>` groups by the value of one tag. */
+export type UsageGroupBy = 'agent' | 'team' | 'tenant' | 'model' | 'provider' | 'key' | 'day' | 'month' | 'session' | `tag:${string}`;
 
 /** A usage query. Times are ms since the epoch, `from` inclusive, `to` exclusive. */
 export interface UsageQuery {

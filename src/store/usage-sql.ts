@@ -12,6 +12,8 @@ import type { UsageGroupBy, UsageQuery } from './types.js';
 export interface UsageSqlDialect {
   /** UTC date `YYYY-MM-DD` of the `ts` column (ms since the epoch). */
   day(): RawBuilder<string>;
+  /** UTC month `YYYY-MM` of the `ts` column. */
+  month(): RawBuilder<string>;
   /** The value of tag `name` (already validated) from the `tags` JSON text column, or NULL. */
   tag(name: string): RawBuilder<string | null>;
 }
@@ -19,12 +21,14 @@ export interface UsageSqlDialect {
 /** SQLite: `strftime` and `json_extract`. */
 export const sqliteUsageSql: UsageSqlDialect = {
   day: () => sql<string>`strftime('%Y-%m-%d', ts / 1000, 'unixepoch')`,
+  month: () => sql<string>`strftime('%Y-%m', ts / 1000, 'unixepoch')`,
   tag: (name) => sql<string | null>`json_extract(tags, ${sql.lit(`$."${name}"`)})`,
 };
 
 /** PostgreSQL: `to_char` in UTC and `jsonb ->>`. */
 export const postgresUsageSql: UsageSqlDialect = {
   day: () => sql<string>`to_char(to_timestamp(ts / 1000) at time zone 'UTC', 'YYYY-MM-DD')`,
+  month: () => sql<string>`to_char(to_timestamp(ts / 1000) at time zone 'UTC', 'YYYY-MM')`,
   tag: (name) => sql<string | null>`((tags::jsonb) ->> ${sql.lit(name)})`,
 };
 
@@ -59,11 +63,12 @@ const COLUMN_DIMS = {
  */
 export function dimensionExpr(dim: UsageGroupBy, d: UsageSqlDialect): RawBuilder<string | null> {
   if (dim === 'day') return d.day();
+  if (dim === 'month') return d.month();
   if (dim.startsWith('tag:')) return d.tag(validTagName(dim.slice(4), 'groupBy'));
   const col = (COLUMN_DIMS as Record<string, string>)[dim];
   if (col === undefined) {
     throw new InvalidRequestError(
-      `Unknown group-by '${dim}': use agent, team, tenant, model, provider, key, day, session or tag:<name>.`,
+      `Unknown group-by '${dim}': use agent, team, tenant, model, provider, key, day, month, session or tag:<name>.`,
       { param: 'groupBy' },
     );
   }

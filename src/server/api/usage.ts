@@ -1,13 +1,13 @@
 /**
- * `/api/usage`: usage and cost grouped by agent, team, tenant, model, provider, key, day, session
- * or any tag, with totals; JSON or CSV.
+ * `/api/usage`: usage and cost grouped by agent, team, tenant, model, provider, key, day, month,
+ * session or any tag, with totals; JSON or CSV.
  */
 import { Hono } from 'hono';
 import { InvalidRequestError } from '../../errors.js';
 import type { Store, UsageGroupBy, UsageQuery, UsageReport, UsageTotals } from '../../store/types.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 
-const DIMENSIONS = new Set(['agent', 'team', 'tenant', 'model', 'provider', 'key', 'day', 'session']);
+const DIMENSIONS = new Set(['agent', 'team', 'tenant', 'model', 'provider', 'key', 'day', 'month', 'session']);
 
 /** Parses a time bound: ISO date/time, ms since the epoch, or a relative `-24h` / `-7d`. */
 export function parseTime(v: string, name: string, now: number): number {
