@@ -9,6 +9,9 @@ import { AlertsSchema } from '../telemetry/alerts/alert-spec.js';
 import { AnomaliesSchema } from '../telemetry/anomalies/anomaly-spec.js';
 import { BudgetsSchema } from '../guardrails/budgets/budget-spec.js';
 import { RateLimitsSchema } from '../guardrails/limits/limit-spec.js';
+import { ApprovalsSchema, RiskTierSchema } from '../guardrails/approvals/approval-spec.js';
+import { ToolsSchema } from '../guardrails/tools/tool-spec.js';
+import { ModelResilienceFields, ProviderResilienceFields } from '../resilience/resilience-spec.js';
 
 const id = z
   .string()
@@ -52,6 +55,8 @@ const SimProviderSchema = z
     tokens_per_second: z.number().nonnegative().default(0).describe('simulated output speed; 0 = instant'),
     failures: SimFailuresSchema.default({ error_5xx: 0, rate_limit_429: 0, timeout: 0, malformed_stream: 0 }),
     scripts: z.array(SimScriptSchema).default([]),
+    timeout_ms: z.number().int().positive().optional().describe('per-attempt timeout of calls to this provider'),
+    ...ProviderResilienceFields,
   })
   .strict();
 
@@ -60,6 +65,7 @@ const HttpProviderBase = {
   api_key: z.string().optional().describe('use ${ENV_VAR} interpolation; never commit secrets'),
   headers: z.record(z.string(), z.string()).default({}),
   timeout_ms: z.number().int().positive().optional(),
+  ...ProviderResilienceFields,
 };
 
 const OpenAIProviderSchema = z.object({ kind: z.literal('openai'), ...HttpProviderBase }).strict();
@@ -85,6 +91,7 @@ export const ModelSchema = z
     ttft_ms: z.number().nonnegative().optional(),
     tokens_per_second: z.number().nonnegative().optional(),
     dimensions: z.number().int().positive().optional().describe('embedding size (sim embeddings)'),
+    ...ModelResilienceFields,
   })
   .strict();
 
@@ -101,6 +108,7 @@ export const AgentSchema = z
     role: z.string().optional().describe('peer group for analytics (defaults to the team)'),
     description: z.string().optional(),
     models: z.array(z.string()).optional().describe('models/aliases this agent may use (default: all)'),
+    risk: RiskTierSchema.optional().describe('risk tier for approval rules (low, medium, high)'),
   })
   .strict();
 
@@ -147,12 +155,16 @@ export const SpecSchema = z
     rate_limits: RateLimitsSchema.default([]).describe('requests/min, tokens/min and concurrency per key, agent, team or tenant'),
     alerts: AlertsSchema.default(AlertsSchema.parse({})).describe('alert rules, webhooks and evaluation interval'),
     anomalies: AnomaliesSchema.default(AnomaliesSchema.parse({})).describe('peer-group anomaly detection settings'),
+    approvals: ApprovalsSchema.default(ApprovalsSchema.parse({})).describe('when a request needs a human approval'),
+    tools: ToolsSchema.default({}).describe('per-agent tool allow-lists and argument schemas'),
   })
   .strict()
   .superRefine((spec, ctx) => {
     for (const [name, m] of Object.entries(spec.models)) {
       if (!spec.providers[m.provider])
         ctx.addIssue({ code: 'custom', path: ['models', name, 'provider'], message: `unknown provider '${m.provider}'; declared providers: ${Object.keys(spec.providers).join(', ') || '(none)'}` });
+      for (const [i, f] of (m.fallbacks ?? []).entries())
+        if (!spec.models[f] && !spec.aliases[f]) ctx.addIssue({ code: 'custom', path: ['models', name, 'fallbacks', i], message: `fallback '${f}' is not a declared model or alias` });
     }
     for (const [alias, target] of Object.entries(spec.aliases)) {
       if (spec.models[alias]) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `alias '${alias}' shadows a model of the same name` });
