@@ -17,9 +17,15 @@ import { overviewApi } from './api/overview.js';
 import { sessionsApi } from './api/sessions.js';
 import { keysApi } from './api/keys.js';
 import { usageApi } from './api/usage.js';
+import { usageExportApi } from './api/usage-export.js';
+import { approvalsApi } from './api/approvals.js';
+import { providersApi } from './api/providers.js';
+import { approvalsOf } from '../guardrails/approvals/node-approvals.js';
+import { resilienceOf } from '../resilience/node-resilience.js';
 import { requireKey } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
+import { defaultUiDir, uiRoutes, uiSessionSecret } from './ui.js';
 
 /** Builds the Hono app of a daca node. */
 export function createApp(s: Services, state: { ready: boolean } = { ready: true }): Hono<{ Variables: DacaVariables }> {
@@ -58,8 +64,12 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/feedback', feedbackApi(s.store, obs.feedback, { flush }));
   api.route('/anomalies', anomaliesApi(obs.anomalyRepo));
   api.route('/alerts', alertsApi(obs.alerts));
+  api.route('/usage/export', usageExportApi(s.store, { flush }));
+  api.route('/approvals', approvalsApi(approvalsOf(s)));
+  api.route('/providers', providersApi(() => s.spec.spec, resilienceOf(s)));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
+  app.route('/ui', uiRoutes({ distDir: defaultUiDir(), keyRing: s.keyRing, sessionSecret: uiSessionSecret(s.adminKey) }));
 
   const onError = errorHandler((err, c) => s.logger.error({ err, path: c.req.path }, 'request failed'));
   app.notFound((c) => onError(new NotFoundError(`no route ${c.req.method} ${c.req.path}; see the README for daca's HTTP surface`), c));

@@ -1,0 +1,144 @@
+/**
+ * The dashboard shell: login gate, header with navigation, range and live status, and the pages.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { setApiCredential, setUnauthorizedHandler } from './api';
+import { forgetCredentials, initialCredential, storedCredential, storeKey, type Credential } from './auth';
+import { PageBoundary } from './components/boundary';
+import { Link, Note } from './components/ui';
+import { LiveProvider, useLive } from './live';
+import { RANGES, RangeProvider, useRange } from './range';
+import { navigate, useRoute } from './router';
+import { AgentDetailPage } from './pages/agent-detail';
+import { AgentsPage } from './pages/agents';
+import { AlertsPage } from './pages/alerts';
+import { LoginPage } from './pages/login';
+import { OverviewPage } from './pages/overview';
+import { SessionDetailPage } from './pages/session-detail';
+import { SessionsPage } from './pages/sessions';
+
+const NAV = [
+  { to: '', label: 'Overview' },
+  { to: 'agents', label: 'Agents' },
+  { to: 'sessions', label: 'Sessions' },
+  { to: 'alerts', label: 'Alerts' },
+] as const;
+
+function LiveStatus() {
+  const { mode } = useLive();
+  const text = mode === 'live' ? 'Live' : mode === 'polling' ? 'Polling 5 s' : 'Connecting';
+  return (
+    <span className={`live live-${mode}`} data-testid="live-status" title={mode === 'live' ? 'Figures update as requests happen' : mode === 'polling' ? 'The event stream is unavailable; figures refresh every 5 seconds' : ''}>
+      <span className="dot" aria-hidden="true" /> {text}
+    </span>
+  );
+}
+
+function RangePicker() {
+  const { range, setRange } = useRange();
+  return (
+    <select aria-label="Time range" value={range.id} onChange={(e) => setRange(RANGES.find((r) => r.id === e.target.value) ?? range)}>
+      {RANGES.map((r) => (
+        <option key={r.id} value={r.id}>
+          {r.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Page() {
+  const { parts } = useRoute();
+  const [section, id] = parts;
+  if (!section) return <OverviewPage />;
+  if (section === 'agents') return id ? <AgentDetailPage agent={id} /> : <AgentsPage />;
+  if (section === 'sessions') return id ? <SessionDetailPage session={id} /> : <SessionsPage />;
+  if (section === 'alerts') return <AlertsPage />;
+  return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;
+}
+
+function Shell({ onLogout, cred }: { onLogout: () => void; cred: Credential }) {
+  const { parts } = useRoute();
+  const section = parts[0] ?? '';
+  return (
+    <div className="shell">
+      <header className="top">
+        <div className="top-row">
+          <Link to="" className="brand">
+            <span className="logo" aria-hidden="true">d</span> daca
+          </Link>
+          <nav className="tabs" aria-label="Pages">
+            {NAV.map((n) => (
+              <Link key={n.to} to={n.to} className={section === n.to ? 'tab active' : 'tab'}>
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="tools">
+            <LiveStatus />
+            <RangePicker />
+            <button type="button" className="ghost" onClick={onLogout} title={cred.source === 'server-session' ? 'Signed in by the server session' : 'Forget the key on this device'}>
+              Log out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main className="content">
+        <PageBoundary key={parts.join('/')}>
+          <Page />
+        </PageBoundary>
+      </main>
+      <footer className="foot muted">daca control plane · money in USD · times in your local zone</footer>
+    </div>
+  );
+}
+
+/** The app. */
+export function App() {
+  const [cred, setCred] = useState<Credential | null>(initialCredential);
+  const [reason, setReason] = useState<string | null>(null);
+  setApiCredential(cred?.secret ?? null);
+
+  const logout = useCallback((why: string | null) => {
+    forgetCredentials();
+    setApiCredential(null);
+    setReason(why);
+    setCred(null);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCred((c) => {
+        if (c?.source === 'server-session') {
+          // the injected session was refused (expired, or a server that does not accept sessions): try a stored key
+          document.querySelector('meta[name="daca-session"]')?.remove();
+          const stored = storedCredential();
+          if (stored) return stored;
+        }
+        forgetCredentials();
+        setReason('Your session has ended or the key is no longer accepted. Sign in again.');
+        return null;
+      });
+    });
+  }, []);
+
+  if (!cred) {
+    return (
+      <LoginPage
+        reason={reason}
+        onLogin={(key, remember) => {
+          setReason(null);
+          setCred(storeKey(key, remember));
+          if (!location.pathname.startsWith('/ui/')) navigate('', { replace: true });
+        }}
+      />
+    );
+  }
+  return (
+    <RangeProvider>
+      <LiveProvider secret={cred.secret}>
+        <Shell cred={cred} onLogout={() => logout(null)} />
+      </LiveProvider>
+    </RangeProvider>
+  );
+}
