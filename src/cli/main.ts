@@ -5,9 +5,12 @@
 import { Command } from 'commander';
 import { DacaError } from '../errors.js';
 import { CliError } from './admin-client.js';
+import { registerAgents } from './agents.js';
+import { registerAlerts } from './alerts.js';
 import { registerKeys } from './keys.js';
 import { registerUp } from './up.js';
 import { registerUsage } from './usage.js';
+import { registerUsageExport } from './usage-export.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command();
@@ -21,6 +24,9 @@ registerUp(program);
 registerValidate(program);
 registerKeys(program);
 registerUsage(program);
+registerUsageExport(program);
+registerAgents(program);
+registerAlerts(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

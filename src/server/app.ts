@@ -17,6 +17,7 @@ import { overviewApi } from './api/overview.js';
 import { sessionsApi } from './api/sessions.js';
 import { keysApi } from './api/keys.js';
 import { usageApi } from './api/usage.js';
+import { usageExportApi } from './api/usage-export.js';
 import { requireKey } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
@@ -59,6 +60,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/feedback', feedbackApi(s.store, obs.feedback, { flush }));
   api.route('/anomalies', anomaliesApi(obs.anomalyRepo));
   api.route('/alerts', alertsApi(obs.alerts));
+  api.route('/usage/export', usageExportApi(s.store, { flush }));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
   app.route('/ui', uiRoutes({ distDir: defaultUiDir(), keyRing: s.keyRing, sessionSecret: uiSessionSecret(s.adminKey) }));
