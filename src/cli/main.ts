@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { DacaError } from '../errors.js';
 import { CliError } from './admin-client.js';
+import { registerApprovals } from './approvals.js';
 import { registerAgents } from './agents.js';
 import { registerAlerts } from './alerts.js';
 import { registerKeys } from './keys.js';
@@ -27,6 +28,7 @@ registerUsage(program);
 registerUsageExport(program);
 registerAgents(program);
 registerAlerts(program);
+registerApprovals(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

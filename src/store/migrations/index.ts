@@ -8,12 +8,14 @@ import { InternalError } from '../../errors.js';
 import * as m001 from './001-keys-usage.js';
 import * as m002 from './002-observability.js';
 import * as m004 from './004-budgets.js';
+import * as m005 from './005-approvals.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-keys-usage': m001,
   '002-observability': m002,
   '004-budgets': m004,
+  '005-approvals': m005,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */
