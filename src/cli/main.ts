@@ -13,6 +13,7 @@ import { registerUp } from './up.js';
 import { registerUsage } from './usage.js';
 import { registerUsageExport } from './usage-export.js';
 import { registerValidate } from './validate.js';
+import { registerEval } from './eval.js';
 
 const program = new Command();
 program
@@ -29,6 +30,7 @@ registerUsageExport(program);
 registerAgents(program);
 registerAlerts(program);
 registerApprovals(program);
+registerEval(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

@@ -9,6 +9,7 @@ import * as m001 from './001-keys-usage.js';
 import * as m002 from './002-observability.js';
 import * as m004 from './004-budgets.js';
 import * as m005 from './005-approvals.js';
+import * as m006 from './006-evals.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '002-observability': m002,
   '004-budgets': m004,
   '005-approvals': m005,
+  '006-evals': m006,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */
