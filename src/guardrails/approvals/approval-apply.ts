@@ -39,8 +39,11 @@ export function approvedResult(a: Approval): ChatResult | null {
   return result;
 }
 
-/** A complete answer as stream chunks (role, content, one chunk per tool call, finish, usage). */
-export function resultAsChunks(r: ChatResult): ChatChunk[] {
+/**
+ * A complete answer as stream chunks (role, content, one chunk per tool call, finish, and a usage
+ * chunk unless `usage: false`, e.g. when the live stream still sends its own).
+ */
+export function resultAsChunks(r: ChatResult, opts: { usage?: boolean } = {}): ChatChunk[] {
   const base = { id: r.id, created: r.created, model: r.model };
   const out: ChatChunk[] = [];
   for (const c of r.choices) {
@@ -50,6 +53,6 @@ export function resultAsChunks(r: ChatResult): ChatChunk[] {
     );
     out.push({ ...base, choices: [{ index: c.index, delta: {}, finish_reason: c.finish_reason }] });
   }
-  out.push({ ...base, choices: [], usage: r.usage });
+  if (opts.usage !== false) out.push({ ...base, choices: [], usage: r.usage });
   return out;
 }

@@ -5,10 +5,11 @@
  * Chunks are held from the start of the stream until it shows plain content (then released in
  * order) or ends; chunks carrying tool-call fragments are held until the choice finishes, then
  * `check` runs on the assembled calls. If `check` throws, the held chunks are dropped and the
- * error propagates; if it returns, they are released. A tool-call-only stream is therefore decided
+ * error propagates; if it returns chunks (e.g. an approved answer with edited arguments), they
+ * replace the held ones; if it returns nothing, the held chunks are released. A tool-call-only stream is therefore decided
  * before its first chunk leaves, so the caller can still answer with a real HTTP status.
  */
-import type { ChatChunk, ToolCall } from '../../providers/types.js';
+import type { ChatChunk, ChatResult, ToolCall } from '../../providers/types.js';
 
 /** What a stream assembled by the time its tool calls finished. */
 export interface AssembledToolCalls {
@@ -34,7 +35,7 @@ export interface AssembledToolCalls {
  */
 export async function* holdToolCalls(
   source: AsyncIterable<ChatChunk>,
-  check: (assembled: AssembledToolCalls) => void | Promise<void>,
+  check: (assembled: AssembledToolCalls) => void | ChatChunk[] | Promise<void | ChatChunk[]>,
 ): AsyncGenerator<ChatChunk> {
   const calls = new Map<number, ToolCall>();
   let held: ChatChunk[] | null = [];
@@ -45,7 +46,8 @@ export async function* holdToolCalls(
 
   const decide = async (): Promise<void> => {
     checked = true;
-    await check({ toolCalls: [...calls.values()], content, ...meta });
+    const replacement = await check({ toolCalls: [...calls.values()], content, ...meta });
+    if (replacement) held = replacement;
   };
 
   for await (const chunk of source) {
@@ -92,10 +94,28 @@ export async function* holdToolCalls(
     } else if (!hasContent) {
       continue; // a role-only (or empty) chunk: keep holding until we know what follows
     }
-    const out = held;
+    const out: ChatChunk[] = held ?? [];
     held = null;
     for (const c of out) yield c;
   }
   if (sawTools && !checked) await decide();
   if (held) for (const c of held) yield c;
+}
+
+/**
+ * The assembled stream as a complete answer (for storing in a tool-call approval).
+ *
+ * @example
+ * ```ts
+ * approvals.gate({ ...ctx, toolCalls: a.toolCalls, result: assembledResult(a) }, match);
+ * ```
+ */
+export function assembledResult(a: AssembledToolCalls): ChatResult {
+  return {
+    id: a.id,
+    created: a.created,
+    model: a.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: a.content || null, tool_calls: a.toolCalls }, finish_reason: 'tool_calls' }],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, estimated: true },
+  };
 }

@@ -3,7 +3,8 @@ import { ContentBlockedError } from '../../errors.js';
 import { createSimProvider } from '../../providers/sim/index.js';
 import type { ChatChunk, ChatRequest, ToolDefinition } from '../../providers/types.js';
 import { ProviderSchema, SpecSchema, type SimProviderSpec } from '../../spec/schema.js';
-import { holdToolCalls } from './tool-call-stream.js';
+import { assembledResult, holdToolCalls } from './tool-call-stream.js';
+import { resultAsChunks } from '../approvals/approval-apply.js';
 import { ToolPolicy, toolBlockedError } from './tool-policy.js';
 
 const spec = SpecSchema.parse({
@@ -150,5 +151,18 @@ describe('holdToolCalls on sim streams', () => {
       })(),
     ).rejects.toMatchObject({ details: { tool: 'drop_table' } });
     expect(released.map((c) => c.choices[0]!.delta.content)).toEqual(['Let me check.']);
+  });
+
+  it('replaces the held chunks when the check returns an approved answer (edited arguments)', async () => {
+    const out = await drain(
+      holdToolCalls(sim.chatStream(req('refund 20 please'), ctx()), (a) => {
+        const r = assembledResult(a);
+        r.choices[0]!.message.tool_calls![0]!.function.arguments = '{"amount":10}';
+        return resultAsChunks(r, { usage: false });
+      }),
+    );
+    const args = out.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? [])).map((t) => t.function?.arguments ?? '').join('');
+    expect(args).toBe('{"amount":10}');
+    expect(out.filter((c) => c.choices[0]?.finish_reason === 'tool_calls')).toHaveLength(1);
   });
 });
