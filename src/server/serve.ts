@@ -47,6 +47,7 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
     close() {
       closing ??= (async () => {
         state.ready = false;
+        services.observability.hub.close(); // end live SSE streams so the drain is not held open
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), opts.drainMs ?? 10_000);

@@ -10,6 +10,7 @@ import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from '../identity/
 import type { Principal } from '../identity/principal.js';
 import { preloadTokenizer } from '../metering/tokenizer.js';
 import { UsageRecorder } from '../metering/usage-recorder.js';
+import { usageEventData } from '../telemetry/events/usage-event.js';
 import { createProviders } from '../providers/registry.js';
 import type { ModelProvider } from '../providers/types.js';
 import type { LoadedSpec } from '../spec/loader.js';
@@ -100,6 +101,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     flushMs: spec.server.usage_flush_ms,
     batchSize: spec.server.usage_batch_size,
     onError: (e) => logger.error({ err: e }, 'usage write failed; will retry'),
+    onRecord: (r) => {
+      if (hub.subscribers) hub.publish('usage', usageEventData(r));
+    },
   });
   preloadTokenizer(); // ~0.5 s once, so the first estimated request does not pay it
   const catalog = compileModelCatalog(spec);
