@@ -68,7 +68,7 @@ describe('BudgetEngine', () => {
     let now = Date.parse('2026-03-05T23:59:00Z');
     const b = await engine([{ scope: 'agent', limit_usd: 1, window: 'day' }], { now: () => now });
     b.settle(await b.reserve('k', who(), 1_000_000), 1_000_000);
-    const err = await b.reserve('k', who(), 1).catch((e: unknown) => e as Error);
+    const err = (await b.reserve('k', who(), 1).catch((e: unknown) => e)) as Error;
     expect(err.message).toContain('It resets at 2026-03-06T00:00:00.000Z.');
     now = Date.parse('2026-03-06T00:00:01Z');
     b.settle(await b.reserve('k', who(), 1_000_000), 1_000_000);

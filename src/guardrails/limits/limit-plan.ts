@@ -58,6 +58,23 @@ export class LimitPlans {
     }));
   }
 
+  /**
+   * Limiters that count a scope's subjects (every rule of a scope shares its counters), and
+   * whether any rule of the scope limits concurrency.
+   */
+  limitersOf(scope: string): { rpm: RateLimiterAbstract | null; tpm: RateLimiterAbstract | null; concurrent: boolean } {
+    let rpm: RateLimiterAbstract | null = null;
+    let tpm: RateLimiterAbstract | null = null;
+    let concurrent = false;
+    this.rules.forEach((r, i) => {
+      if (r.scope !== scope) return;
+      rpm ??= this.limiters[i]!.rpm;
+      tpm ??= this.limiters[i]!.tpm;
+      concurrent ||= r.concurrent !== undefined;
+    });
+    return { rpm, tpm, concurrent };
+  }
+
   /** The limits of calls with key `keyId` acting as `agent` of `team` in `tenant` (cached). */
   plan(keyId: string, tenant: string, team: string, agent: string): LimitPlan {
     if (this.rules.length === 0) return LimitPlans.EMPTY;

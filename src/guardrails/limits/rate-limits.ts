@@ -172,16 +172,17 @@ export class RateLimits {
     }
   }
 
-  /** Requests and tokens used this minute for a scope's subject, per its limiter (for the admin API). */
-  async usage(scope: string, subject: string): Promise<{ rpm: number | null; tpm: number | null; concurrent: number | null }> {
-    const rule = this.plans.rules.findIndex((r) => r.scope === scope);
-    if (rule < 0) return { rpm: null, tpm: null, concurrent: null };
-    const e = this.plans.plan(scope === 'key' ? subject : '', scope === 'tenant' ? subject : '', scope === 'team' ? subject : '', scope === 'agent' ? subject : '').entries.find((x) => x.scope === scope);
-    const used = async (l: RateLimiterAbstract | null | undefined) => (l ? ((await l.get(subject))?.consumedPoints ?? 0) : null);
+  /**
+   * Requests and tokens a scope's subject used this minute, and its slots in use (memory only),
+   * for the admin API. Null where no rule of the scope counts that metric.
+   */
+  async usage(scope: string, subject: string): Promise<{ requests: number | null; tokens: number | null; concurrent: number | null }> {
+    const { rpm, tpm, concurrent } = this.plans.limitersOf(scope);
+    const used = async (l: RateLimiterAbstract | null) => (l ? ((await l.get(subject))?.consumedPoints ?? 0) : null);
     return {
-      rpm: await used(e?.rpm),
-      tpm: await used(e?.tpm),
-      concurrent: this.memorySlots && e?.rule.concurrent !== undefined ? this.memorySlots.inUse(e.key) : null,
+      requests: await used(rpm),
+      tokens: await used(tpm),
+      concurrent: concurrent && this.memorySlots ? this.memorySlots.inUse(`${scope}:${subject}`) : null,
     };
   }
 
