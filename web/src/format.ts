@@ -28,7 +28,8 @@ export function compact(v: number): string {
 /** `850 ms`, `1.24 s`. */
 export function ms(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+  if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
+  return v > 0 && v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
 }
 
 /** `4.2%`. */

@@ -29,6 +29,13 @@ export const POLL_MS = 5_000;
 /** The safety re-read interval while the event stream is up (ms). */
 export const LIVE_REFRESH_MS = 30_000;
 
+/**
+ * How long after start-up the stream is opened (ms). Figures are read at once anyway; waiting lets
+ * the page's first load settle, so tools that wait for an idle network (scripted browsers taking
+ * screenshots) are not held up by a connection that never ends.
+ */
+export const CONNECT_DELAY_MS = 2_000;
+
 /** The trailing re-read after a burst of events (ms). */
 const TRAILING_MS = 2_500;
 
@@ -71,8 +78,8 @@ export function LiveProvider({ secret, children }: { secret: string; children: R
       poll = null;
       if (safety === null) safety = window.setInterval(() => setTick((t) => t + 1), LIVE_REFRESH_MS);
     };
-    if (typeof EventSource === 'undefined') startPolling();
-    else {
+    const connect = (): void => {
+      if (closed) return;
       es = new EventSource(`/api/events?key=${encodeURIComponent(secret)}`);
       es.onopen = () => {
         if (closed) return;
@@ -97,8 +104,11 @@ export function LiveProvider({ secret, children }: { secret: string; children: R
       });
       es.addEventListener('alert', bump);
       es.addEventListener('anomaly', bump);
-    }
+    };
+    const delay = typeof EventSource === 'undefined' ? null : window.setTimeout(connect, CONNECT_DELAY_MS);
+    if (delay === null) startPolling();
     return () => {
+      if (delay !== null) window.clearTimeout(delay);
       closed = true;
       es?.close();
       for (const t of [poll, safety]) if (t !== null) window.clearInterval(t);

@@ -47,6 +47,7 @@ export function TimeChart({ title, series, lines, format, height = 180 }: TimeCh
   // lines with few values get dots (a single bucket with traffic draws no line)
   const sparse = lines.map((l) => series.filter((p) => l.value(p) !== null && l.value(p) !== 0).length < 4);
   const shape = lines.map((l, i) => `${l.label}:${sparse[i]}`).join('|');
+  const empty = !series.some((p) => lines.some((l) => l.value(p)));
 
   const data = (): uPlot.AlignedData => {
     const pts = series.map((p) => ({ t: toMs(p.ts), p })).filter((x): x is { t: number; p: SeriesPoint } => x.t !== null).sort((a, b) => a.t - b.t);
@@ -62,7 +63,7 @@ export function TimeChart({ title, series, lines, format, height = 180 }: TimeCh
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      padding: [8, 8, 0, 0],
+      padding: [8, 14, 0, 0],
       cursor: { points: { size: 6 } },
       legend: { live: true },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max > 0 ? max * 1.1 : 1] } },
@@ -80,7 +81,20 @@ export function TimeChart({ title, series, lines, format, height = 180 }: TimeCh
           label: l.label,
           stroke: v(l.color),
           width: 2,
-          points: { show: sparse[i], size: 7, fill: v(l.color) },
+          points: sparse[i]
+            ? {
+                show: true,
+                size: 7,
+                fill: v(l.color),
+                // dots only where there was traffic, not on every empty bucket
+                filter: (u: uPlot, si: number) => {
+                  const ys = u.data[si] ?? [];
+                  const idx: number[] = [];
+                  for (let k = 0; k < ys.length; k++) if (ys[k]) idx.push(k);
+                  return idx;
+                },
+              }
+            : { show: false },
           spanGaps: true,
           value: (_u: uPlot, x: number | null) => (x === null ? '–' : format(x)),
           ...(l.fill ? { fill: `color-mix(in srgb, ${v(l.color)} 18%, transparent)` } : {}),
@@ -97,7 +111,7 @@ export function TimeChart({ title, series, lines, format, height = 180 }: TimeCh
       plot.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dark, shape, height]);
+  }, [dark, shape, height, empty]);
 
   useEffect(() => {
     plot.current?.setData(data());
@@ -107,8 +121,8 @@ export function TimeChart({ title, series, lines, format, height = 180 }: TimeCh
   return (
     <figure className="chart" data-testid={`chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`}>
       <figcaption>{title}</figcaption>
-      {series.length === 0 ? <p className="empty">No traffic in this range yet.</p> : null}
-      <div ref={box} className="chart-box" hidden={series.length === 0} />
+      {empty ? <p className="empty chart-empty">No traffic in this range yet.</p> : null}
+      <div ref={box} className="chart-box" hidden={empty} />
     </figure>
   );
 }
