@@ -150,12 +150,14 @@ describe('dashboard at /ui', () => {
     await page.waitForTimeout(800); // let charts settle for the screenshot
     await shot(page, 'overview');
 
-    // live: one more call shows up without a reload
+    // live: one more call shows up without a reload, pushed by the event stream
+    await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('Live');
     const before = await statValue(page, 'requests');
     await page.evaluate('window.__noReload = true');
     await chat('writer', 'writer-live', 'One more thing, briefly.');
     await expect.poll(() => statValue(page, 'requests'), { timeout: 15_000 }).toBe(before + 1);
     expect(await page.evaluate('window.__noReload')).toBe(true);
+    await expect.poll(() => page.getByTestId('feed').textContent()).toContain('writer'); // the request itself, from the stream
     const after = await usageTotals();
     expect(await statValue(page, 'spend')).toBe(after.cost_micros);
 
@@ -208,7 +210,8 @@ describe('dashboard at /ui', () => {
     const page = watch(await browser.newPage({ viewport: { width: 1280, height: 800 } }));
     // the header goes on the page load only, so the API calls must use the injected session
     await page.route(`${daca.url}/ui/`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${ADMIN}` } }));
-    await page.goto(`${daca.url}/ui/`);
+    // like the acceptance check: the network goes idle (the event stream opens only after the first load)
+    await page.goto(`${daca.url}/ui/`, { waitUntil: 'networkidle', timeout: 10_000 });
     await page.getByTestId('page-overview').waitFor();
     await expect.poll(() => statValue(page, 'requests')).toBe((await usageTotals()).requests);
     expect(await page.getByTestId('login-form').count()).toBe(0);
