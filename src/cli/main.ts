@@ -8,7 +8,9 @@ import { CliError } from './admin-client.js';
 import { registerApprovals } from './approvals.js';
 import { registerAgents } from './agents.js';
 import { registerAlerts } from './alerts.js';
+import { registerBudgets } from './budgets.js';
 import { registerKeys } from './keys.js';
+import { registerSuspend } from './suspend.js';
 import { registerUp } from './up.js';
 import { registerUsage } from './usage.js';
 import { registerUsageExport } from './usage-export.js';
@@ -25,6 +27,8 @@ program
 registerUp(program);
 registerValidate(program);
 registerKeys(program);
+registerBudgets(program);
+registerSuspend(program);
 registerUsage(program);
 registerUsageExport(program);
 registerAgents(program);

@@ -38,7 +38,7 @@ export function suspensionsApi(ks: KillSwitch) {
     const kind = c.req.param('kind');
     const subject = c.req.param('subject');
     if (!(SUSPENSION_KINDS as readonly string[]).includes(kind) || !(await ks.resume(kind as SuspensionKind, subject)))
-      throw new NotFoundError(`${kind} ${subject} is not suspended; list suspensions with \`daca suspend list\``);
+      throw new NotFoundError(`${kind} ${subject} is not suspended; list suspensions with \`daca suspensions\``);
     return c.json({ kind, subject, resumed: true });
   });
   return app;
