@@ -7,6 +7,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { InternalError } from '../../errors.js';
 import * as m001 from './001-keys-usage.js';
 import * as m002 from './002-observability.js';
+import * as m003 from './003-audit.js';
 import * as m004 from './004-budgets.js';
 import * as m005 from './005-approvals.js';
 import * as m006 from './006-evals.js';
@@ -15,6 +16,7 @@ import * as m006 from './006-evals.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001-keys-usage': m001,
   '002-observability': m002,
+  '003-audit': m003,
   '004-budgets': m004,
   '005-approvals': m005,
   '006-evals': m006,

@@ -1,0 +1,123 @@
+/**
+ * Turns stamped entries into ledger rows: canonical payload parts and their hashes, personal
+ * fields encrypted under the data subject's key, then (under the append lock) sequence numbers
+ * and chain hashes. Pure functions; the appenders do the I/O.
+ */
+import { defaultRecordClass, type AuditEntry, type AuditReceipt } from './audit-types.js';
+import { canonicalHeader, canonicalPart, chainHash, partHash, type RecordHeader } from './record-hash.js';
+import { encryptPersonal, subjectRef, type SubjectKey } from './subject-crypto.js';
+import type { NewSubjectKeyRow } from './subject-keyring.js';
+
+/** An entry with its id and timestamp fixed (the writer stamps them on `append`). */
+export interface StampedEntry {
+  entry: AuditEntry;
+  id: string;
+  ts: number;
+}
+
+/** A record ready to be chained: header (without seq) and payload texts. */
+export interface PreparedRecord {
+  header: RecordHeader;
+  body: string;
+  inputs: string | null;
+}
+
+/** What an appender commits in one transaction. */
+export interface PreparedBatch {
+  records: PreparedRecord[];
+  /** Subject keys created for this batch (inserted in the same transaction). */
+  newKeys: NewSubjectKeyRow[];
+}
+
+/** A chained record: everything the two tables store. */
+export interface ChainedRecord extends PreparedRecord {
+  seq: number;
+  hash: string;
+}
+
+/** The data subject a record's personal data belongs to (a per-record subject when none is named). */
+export function dataSubjectOf(s: StampedEntry): string | null {
+  if (s.entry.dataSubject) return s.entry.dataSubject;
+  return s.entry.personal ? `record:${s.id}` : null;
+}
+
+/** Subject references of the entries that carry personal data (for key lookup before preparing). */
+export function subjectRefsNeeded(entries: readonly StampedEntry[], master: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of entries) {
+    if (!e.entry.personal) continue;
+    const id = dataSubjectOf(e)!;
+    out.set(id, subjectRef(master, id));
+  }
+  return out;
+}
+
+/**
+ * Prepares entries. `keyFor(subjectRef)` must return the subject's active key (the appender creates
+ * missing ones first, see {@link subjectRefsNeeded}).
+ */
+export function prepareRecords(entries: readonly StampedEntry[], master: Buffer, keyFor: (ref: string) => SubjectKey): PreparedRecord[] {
+  const out: PreparedRecord[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const st = entries[i]!;
+    const e = st.entry;
+    const subject = dataSubjectOf(st);
+    const ref = subject === null ? null : subjectRef(master, subject);
+    const body = canonicalPart({ decision: e.decision, outcome: e.outcome, cost_micros: e.costMicros, detail: e.detail });
+    let inputs: string | null = null;
+    if (e.inputs !== undefined || e.personal !== undefined) {
+      inputs = canonicalPart({ inputs: e.inputs, personal: e.personal ? encryptPersonal(keyFor(ref!), st.id, e.personal) : undefined });
+    }
+    const refs = e.refs;
+    out[i] = {
+      header: {
+        id: st.id,
+        ts: st.ts,
+        tenant: e.tenant,
+        kind: e.kind,
+        actorKind: e.actor.kind,
+        actorId: e.actor.id,
+        agent: e.agent ?? null,
+        requestId: refs?.requestId ?? null,
+        session: refs?.session ?? null,
+        traceId: refs?.traceId ?? null,
+        subjectRef: ref,
+        class: e.class ?? defaultRecordClass(e.kind),
+        bodyHash: partHash(body),
+        inputsHash: inputs === null ? null : partHash(inputs),
+      },
+      body,
+      inputs,
+    };
+  }
+  return out;
+}
+
+/**
+ * Assigns sequence numbers after `head` and chains the hashes, turning the prepared records into
+ * chained ones in place. Returns them, the new head, and each record's 32-byte hash (Merkle leaf data).
+ */
+export function chainRecords(
+  prepared: readonly PreparedRecord[],
+  head: { seq: number; hash: string },
+): { rows: ChainedRecord[]; head: { seq: number; hash: string }; leaves: Buffer[] } {
+  let prev: Buffer = Buffer.from(head.hash, 'hex');
+  let seq = head.seq;
+  const rows = prepared as ChainedRecord[];
+  const leaves: Buffer[] = new Array(prepared.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    seq++;
+    const h = chainHash(prev, canonicalHeader(r.header, seq));
+    r.seq = seq;
+    r.hash = h.toString('hex');
+    leaves[i] = h;
+    prev = h;
+  }
+  return { rows, head: { seq, hash: rows.length ? rows[rows.length - 1]!.hash : head.hash }, leaves };
+}
+
+/** Receipts of chained rows. */
+export function receiptsOf(rows: readonly ChainedRecord[]): AuditReceipt[] {
+  return rows.map((r) => ({ id: r.header.id, seq: r.seq, hash: r.hash }));
+}
