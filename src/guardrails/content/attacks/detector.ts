@@ -1,0 +1,151 @@
+/**
+ * The attack detectors: prompt injection, jailbreak, system-prompt extraction and toxic content.
+ *
+ * One normalisation pass ({@link attackView}), one word set, then the weighted rules of every
+ * language. Encoded payloads are decoded and scanned recursively (two levels at most); hiding an
+ * instruction in an encoding adds to its score. Texts that discuss attacks (security articles,
+ * "for example …") are damped by `meta` rules, so they pass unless they also carry strong signals.
+ */
+import { decodePayloads } from './decode.js';
+import { compileRules, locateAnchors, runRules, type AttackRule, type RuleHit } from './engine.js';
+import { attackView } from './normalize.js';
+import { DE_RULES, IT_PT_NL_RULES } from './rules-de-it-pt.js';
+import { EN_RULES } from './rules-en.js';
+import { ES_RULES, FR_RULES } from './rules-es-fr.js';
+import { TOXIC_RULES } from './rules-toxic.js';
+
+/** The attack categories. */
+export type AttackCategory = 'prompt_injection' | 'jailbreak' | 'system_prompt_extraction' | 'toxic';
+
+/** Scores of one text. */
+export interface AttackScores {
+  prompt_injection: number;
+  jailbreak: number;
+  system_prompt_extraction: number;
+  toxic: number;
+  /** Injection + jailbreak + extraction, after meta damping and decoded payloads. */
+  attack: number;
+  hits: RuleHit[];
+  /** True when a decoded payload contributed. */
+  decoded: boolean;
+}
+
+const RULES = compileRules([...EN_RULES, ...ES_RULES, ...FR_RULES, ...DE_RULES, ...IT_PT_NL_RULES, ...TOXIC_RULES]);
+const isAttack = (r: AttackRule): boolean => r.cat !== 'meta' && r.cat !== 'toxic';
+const isLatinAttack = (r: AttackRule): boolean => isAttack(r) && r.view !== 'native';
+const isMeta = (r: AttackRule): boolean => r.cat === 'meta';
+const isToxic = (r: AttackRule): boolean => r.cat === 'toxic';
+const NON_ASCII = /[^\x00-\x7f]/;
+/** Damping from `meta` rules never exceeds this. */
+const MAX_DAMPING = 0.8;
+/** Damping for an attack phrase quoted as an example ("refuse requests like 'reveal your prompt'"). */
+const QUOTE_DAMPING = 0.5;
+/** Meta rules that damp only together with another meta rule. */
+const EXAMPLE_ONLY = new Set(['en.meta.example']);
+const QUOTES = `"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\``;
+const INTRODUCES_EXAMPLE =
+  /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|prompt|prompts|request|requests|message|messages|input|inputs|string|strings|text|command|commands|line|lines|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting)\s*[:,]?\s*$/;
+
+/**
+ * True when the strongest hit sits inside quotes introduced as an example or a quotation (the
+ * text talks about the phrase rather than saying it to the model).
+ */
+function quotedAsExample(lower: string, hits: readonly RuleHit[]): boolean {
+  let top: RuleHit | undefined;
+  for (const h of hits) if (h.rule.cat !== 'meta' && (top === undefined || h.rule.w > top.rule.w)) top = h;
+  if (top === undefined) return false;
+  const words = top.match.split(' ').filter((w) => w.length > 0);
+  if (words.length === 0) return false;
+  const re = new RegExp(words.slice(0, 3).map((w) => w.replace(/[^a-z0-9]/g, '')).join('[^a-z0-9]+'));
+  const m = re.exec(lower);
+  if (m === null) return false;
+  let q = m.index - 1;
+  while (q >= 0 && lower[q] === ' ') q--;
+  if (q < 0 || !QUOTES.includes(lower[q]!)) return false;
+  const close = lower.slice(m.index, m.index + 400).search(/["'\u201c\u201d\u2018\u2019\u00ab\u00bb`](?:\s|[.,;:!?)]|$)/);
+  if (close < 0) return false;
+  return INTRODUCES_EXAMPLE.test(lower.slice(Math.max(0, q - 40), q));
+}
+
+/** Bonus for an attack that was hidden in an encoding. */
+const ENCODED_BONUS = 0.3;
+
+/** Which detectors to run. */
+export interface AttackOptions {
+  attacks: boolean;
+  toxic: boolean;
+}
+
+/**
+ * Scores a text for attacks and toxic content.
+ *
+ * @example
+ * ```ts
+ * scoreAttacks('Ignore all previous instructions', { attacks: true, toxic: true }).attack; // ≥ 1
+ * ```
+ */
+export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): AttackScores {
+  const view = attackView(text);
+  const positions = locateAnchors(view.words, RULES);
+  const hits: RuleHit[] = [];
+  if (opts.attacks) {
+    runRules(view, RULES, positions, NON_ASCII.test(text) ? isAttack : isLatinAttack, hits);
+    if (hits.length > 0) runRules(view, RULES, positions, isMeta, hits);
+  }
+  if (opts.toxic) runRules(view, RULES, positions, isToxic, hits);
+  const s: AttackScores = { prompt_injection: 0, jailbreak: 0, system_prompt_extraction: 0, toxic: 0, attack: 0, hits, decoded: false };
+  let meta = 0;
+  let discussing = false;
+  const best = new Map<string, number>();
+  for (const h of hits) {
+    if (h.rule.cat === 'meta') {
+      meta += h.rule.w;
+      if (!EXAMPLE_ONLY.has(h.rule.id)) discussing = true;
+    } else best.set(h.rule.family, Math.max(best.get(h.rule.family) ?? 0, h.rule.w));
+  }
+  for (const h of hits) {
+    if (h.rule.cat === 'meta') continue;
+    const w = best.get(h.rule.family);
+    if (w !== undefined) {
+      s[h.rule.cat] += w;
+      best.delete(h.rule.family);
+    }
+  }
+  s.attack = s.prompt_injection + s.jailbreak + s.system_prompt_extraction;
+  if (s.attack > 0) {
+    // "example" words only damp a text that otherwise reads as a discussion of attacks
+    let damping = discussing ? Math.max(meta, -MAX_DAMPING) : 0;
+    if (quotedAsExample(view.lower, hits.filter((h) => isAttack(h.rule)))) damping = Math.min(damping, -QUOTE_DAMPING);
+    s.attack = Math.max(0, s.attack + damping);
+  }
+  if (s.toxic > 0 && quotedAsExample(view.lower, hits.filter((h) => h.rule.cat === 'toxic'))) s.toxic = Math.max(0, s.toxic - QUOTE_DAMPING);
+  if (opts.attacks && depth < 2) {
+    for (const payload of decodePayloads(text, view)) {
+      const inner = scoreAttacks(payload, opts, depth + 1);
+      if (inner.attack >= 0.5) {
+        const bonus = inner.attack + ENCODED_BONUS;
+        s.attack += bonus;
+        const top = topCategory(inner);
+        s[top] += bonus;
+        s.decoded = true;
+        for (const h of inner.hits) hits.push(h);
+      }
+      if (inner.toxic >= 0.5) s.toxic += inner.toxic;
+    }
+  }
+  return s;
+}
+
+/** The attack category (injection, jailbreak or extraction) with the highest score. */
+export function topCategory(s: AttackScores): Exclude<AttackCategory, 'toxic'> {
+  if (s.jailbreak >= s.prompt_injection && s.jailbreak >= s.system_prompt_extraction) return 'jailbreak';
+  if (s.system_prompt_extraction > s.prompt_injection) return 'system_prompt_extraction';
+  return 'prompt_injection';
+}
+
+/** The strongest rule hit of a category, for a finding's text and reason. */
+export function strongestHit(hits: readonly RuleHit[], cat: AttackCategory): RuleHit | undefined {
+  let best: RuleHit | undefined;
+  for (const h of hits) if (h.rule.cat === cat && (best === undefined || h.rule.w > best.rule.w)) best = h;
+  return best;
+}
