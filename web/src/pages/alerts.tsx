@@ -3,8 +3,7 @@
  */
 import { useState } from 'react';
 import { qs } from '../api';
-import { ApiNote, Badge, Card, Link, Loading } from '../components/ui';
-import { Time } from '../components/ui';
+import { ApiNote, Badge, Card, Link, Loading, Time } from '../components/ui';
 import { count } from '../format';
 import type { Alert, ListOf } from '../types';
 import { useApi } from '../use-api';
@@ -70,7 +69,9 @@ export function AlertsPage() {
                       </li>
                     ))}
                   </ul>
-                ) : null}
+                ) : (
+                  <div className="sub">Not delivered to any webhook (none configured under <code>alerts.webhooks</code>); shown here and in the log.</div>
+                )}
               </li>
             ))}
           </ul>
