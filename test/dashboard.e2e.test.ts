@@ -9,12 +9,20 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultSpec } from '../src/spec/default-spec.js';
+import { DEFAULT_SPEC_YAML } from '../src/spec/default-spec.js';
+import { parseSpecText } from '../src/spec/loader.js';
 import { startDaca, type RunningDaca } from '../src/server/serve.js';
 import { ensureUiBuilt, launchChromium } from './support/browser.js';
 
 const ADMIN = 'dashboard-admin-key-0123456789abcdef';
 const SHOTS = resolve(import.meta.dirname, '../test-artifacts/dashboard');
+// the embedded default spec plus one alert rule that the traffic below trips (planner makes 5 calls)
+const SPEC = `${DEFAULT_SPEC_YAML}
+alerts:
+  interval: 1s
+  rules:
+    - { name: busy-agent, expr: "agent.requests > 4", severity: warning }
+`;
 const AGENTS = [
   { agent: 'planner', team: 'research', calls: 5 },
   { agent: 'researcher', team: 'research', calls: 3 },
@@ -69,7 +77,7 @@ beforeAll(async () => {
   ensureUiBuilt();
   browser = await launchChromium();
   daca = await startDaca({
-    spec: loadDefaultSpec(),
+    spec: parseSpecText(SPEC, 'dashboard-test.yaml'),
     port: 0,
     host: '127.0.0.1',
     dataDir: mkdtempSync(join(tmpdir(), 'daca-dashboard-')),
@@ -193,9 +201,13 @@ describe('dashboard at /ui', () => {
     await page.waitForTimeout(300);
     await shot(page, 'session');
 
-    // alerts (an empty list, or a note on a server without alerting)
+    // alerts: the rule fired for planner, as /api/alerts says
+    await expect.poll(async () => (await admin<{ data: Array<{ rule: string; state: string; subject: { id: string } }> }>('/api/alerts?state=all')).data.map((a) => `${a.rule}:${a.state}:${a.subject.id}`), { timeout: 10_000 }).toContain('busy-agent:firing:planner');
     await goTab(page, 'Alerts', 'page-alerts');
-    await expect.poll(async () => (await page.getByTestId('page-alerts').textContent())!.length).toBeGreaterThan(20);
+    const alerts = page.getByTestId('alerts-list');
+    await expect.poll(() => alerts.textContent()).toContain('busy-agent');
+    expect(await alerts.locator('li.alert-firing').count()).toBe(1);
+    expect(await alerts.locator('li.alert-firing').textContent()).toContain('planner');
     await shot(page, 'alerts');
 
     // log out returns to the form and forgets the key
