@@ -58,7 +58,7 @@ export function decideGate(cmp: Comparison, policy: GatePolicy): GateDecision {
     detail:
       `pass rate ${pct(B.goalRate)} vs baseline ${pct(A.goalRate)} (${pp(d.estimate)}, ${Math.round(cmp.level * 100)}% CI [${pp(d.lo)}, ${pp(d.hi)}]); ` +
       `McNemar b=${m.b} c=${m.c} p=${fmtP(m.p)} ${m.p < policy.alpha ? '<' : '≥'} alpha ${policy.alpha}; ` +
-      `drop ${pp(-drop).replace('+', '')} ${drop >= policy.min_effect ? '≥' : '<'} min effect ${(policy.min_effect * 100).toFixed(1)} pp` +
+      `drop ${(drop * 100).toFixed(1)} pp ${drop >= policy.min_effect ? '≥' : '<'} min effect ${(policy.min_effect * 100).toFixed(1)} pp` +
       (regressed ? ': significantly worse' : significant ? ': significant but below the minimum effect' : ': no significant regression'),
   });
   if (policy.min_pass_rate !== undefined)

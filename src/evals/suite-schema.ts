@@ -62,7 +62,7 @@ export const BUILTIN_PERSONAS = ['neutral', 'novice', 'expert', 'impatient', 'ad
 
 /** A persona: a built-in by name, or a custom one with its own wrapping and simulated-user style. */
 export const PersonaSchema = z.union([
-  z.enum(BUILTIN_PERSONAS),
+  z.enum(BUILTIN_PERSONAS, { error: `a built-in persona (${BUILTIN_PERSONAS.join(', ')}) or a mapping {id, prefix, suffix, style}` }),
   z
     .object({
       id,

@@ -14,7 +14,7 @@ models:
   strong: { provider: sim, capability: 0.9, price: { input: 1, output: 4 } }
   twin: { provider: sim, capability: 0.9, price: { input: 1, output: 4 } }
   weak: { provider: sim, capability: 0.6, price: { input: 0.2, output: 0.8 } }
-  user-sim: { provider: sim, price: { input: 0, output: 0 } }
+  user-sim: { provider: sim, price: { input: 1, output: 1 } }
 aliases: { stable: strong, canary: weak }
 tenants: { acme: {} }
 teams: { evals: { tenant: acme } }
