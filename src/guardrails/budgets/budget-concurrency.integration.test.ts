@@ -5,7 +5,7 @@ import type { Attribution } from '../../identity/principal.js';
 import { openPostgresStore } from '../../store/postgres/postgres-store.js';
 import type { Store } from '../../store/types.js';
 import { BudgetEngine } from './budget-engine.js';
-import { raceBudget } from './budget-race.js';
+import { raceBudget, timeCalls } from './budget-race.js';
 import { BudgetsSchema } from './budget-spec.js';
 
 /** The test database; this file fails (never skips) when it is unreachable. */
@@ -75,5 +75,26 @@ describe('leases across PostgreSQL nodes', () => {
     await live.close();
     const [row] = await live.ledger.list({ scope: 'agent', subject: 'sweeper' });
     expect(row).toMatchObject({ spentMicros: 500_000, reservedMicros: 0 });
+  });
+});
+
+describe('budget fast path (PostgreSQL)', () => {
+  it('reserves from a leased slice in memory instead of a database round trip per call', async () => {
+    const [a, b] = await Promise.all([openPostgresStore(URL, { schema }), openPostgresStore(URL, { schema })]);
+    stores.push(a, b);
+    const budgets = BudgetsSchema.parse([
+      { scope: 'session', limit_usd: 1000 },
+      { scope: 'agent', limit_usd: 10_000, window: 'day' },
+      { scope: 'team', limit_usd: 100_000, window: 'month' },
+      { scope: 'tenant', limit_usd: 1_000_000, window: 'month' },
+    ]);
+    const leased = new BudgetEngine({ store: a, budgets, nodeId: 'perf-leased' });
+    const leasedUs = await timeCalls(leased, 5000);
+    await leased.close();
+    const direct = new BudgetEngine({ store: b, budgets, leasing: false, nodeId: 'perf-direct' });
+    const directUs = await timeCalls(direct, 300);
+    await direct.close();
+    console.log(`[budget fast path postgres] reserve+settle on 4 budgets: leased ${leasedUs.toFixed(1)} µs/call, database per call ${directUs.toFixed(1)} µs/call (${(directUs / leasedUs).toFixed(0)}x)`);
+    expect(leasedUs * 5).toBeLessThan(directUs);
   });
 });
