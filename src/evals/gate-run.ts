@@ -20,8 +20,8 @@ export interface GateSuiteOptions extends Omit<EvaluateOptions, 'sink' | 'model'
   policy?: Partial<GatePolicy>;
   /** Bootstrap seed and replicates. */
   bootstrap?: { seed?: number; replicates?: number };
-  /** Called before each run that has to be made. */
-  onRun?: (role: 'baseline' | 'candidate', model: string, runId: string) => void;
+  /** Called before each run the gate makes (`reused`: the run id was already complete in the store). */
+  onRun?: (role: 'baseline' | 'candidate', model: string, runId: string, reused: boolean) => void;
 }
 
 /** The gate's inputs and verdict. */
@@ -56,7 +56,8 @@ export async function gateSuite(opts: GateSuiteOptions): Promise<GateOutcome> {
   const get = async (role: 'baseline' | 'candidate', ref: string, known: RunResults | undefined): Promise<RunResults> => {
     if (known) return known;
     const runId = gateRunId(suite.spec.name, suite.hash, ref, seed, trials);
-    opts.onRun?.(role, ref, runId);
+    const prior = await store.load(runId);
+    opts.onRun?.(role, ref, runId, prior?.meta.finishedAt != null && prior.trials.length >= suite.spec.cases.length * suite.spec.personas.length * trials);
     const { store: _s, baseline: _b, candidate: _c, policy: _p, bootstrap: _bs, onRun: _o, ...rest } = opts;
     return evaluate({ ...rest, sink: store, model: ref, runId, seed, trials });
   };

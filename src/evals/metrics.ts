@@ -18,6 +18,7 @@ export interface Metrics {
   meanTurns: number;
   meanTokens: number;
   meanCostMicros: number;
+  meanLatencyMs: number;
   p50LatencyMs: number;
   p95LatencyMs: number;
   /** k used for pass@k and pass^k (the smallest trial count over the units). */
@@ -51,6 +52,7 @@ export function computeMetrics(trials: readonly TrialResult[], k?: number): Metr
   let turns = 0;
   let tokens = 0;
   let cost = 0;
+  let latSum = 0;
   const lat: number[] = new Array(n);
   const units = new Map<string, { n: number; c: number }>();
   for (let i = 0; i < n; i++) {
@@ -65,6 +67,7 @@ export function computeMetrics(trials: readonly TrialResult[], k?: number): Metr
     tokens += t.promptTokens + t.completionTokens;
     cost += t.costMicros;
     lat[i] = t.latencyMs;
+    latSum += t.latencyMs;
     const key = `${t.caseId}|${t.persona}`;
     const u = units.get(key);
     if (u) {
@@ -91,6 +94,7 @@ export function computeMetrics(trials: readonly TrialResult[], k?: number): Metr
     meanTurns: turns / d,
     meanTokens: tokens / d,
     meanCostMicros: cost / d,
+    meanLatencyMs: latSum / d,
     p50LatencyMs: percentile(lat, 0.5),
     p95LatencyMs: percentile(lat, 0.95),
     k: kk,

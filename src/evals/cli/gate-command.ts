@@ -52,8 +52,8 @@ export async function gateCommand(f: GateFlags): Promise<number> {
         max_cost_increase: numFlag('max-cost-increase', f.maxCostIncrease),
         max_latency_increase: numFlag('max-latency-increase', f.maxLatencyIncrease),
       },
-      onRun: (role, model, runId) => {
-        if (!f.json) process.stderr.write(`${role}: running suite ${suite.spec.name} with ${model} (run ${runId})\n`);
+      onRun: (role, model, runId, reused) => {
+        if (!f.json) process.stderr.write(`${role}: ${reused ? 'reusing' : 'running'} suite ${suite.spec.name} with ${model} (run ${runId})\n`);
       },
     });
     writeReports(out.candidate, f);

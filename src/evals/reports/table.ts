@@ -78,8 +78,8 @@ export function renderComparisonTable(c: Comparison): string {
     },
     {
       metric: 'mean latency ms',
-      baseline: (c.a.metrics.p50LatencyMs).toFixed(0) + ' (p50)',
-      candidate: (c.b.metrics.p50LatencyMs).toFixed(0) + ' (p50)',
+      baseline: c.a.metrics.meanLatencyMs.toFixed(0),
+      candidate: c.b.metrics.meanLatencyMs.toFixed(0),
       diff: signed(c.latencyChange.estimate, 1, 100, '%'),
       [lvl]: `[${signed(c.latencyChange.lo, 1, 100, '%')}, ${signed(c.latencyChange.hi, 1, 100, '%')}]`,
     },
