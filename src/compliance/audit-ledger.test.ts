@@ -63,7 +63,7 @@ describe('audit ledger on SQLite', () => {
     db.prepare(`UPDATE audit_records SET agent = 'someone-else' WHERE seq = 5`).run();
     const { canonicalHeader, chainHash } = await import('./record-hash.js');
     const { headerOfRow } = await import('./ledger-rows.js');
-    let prev = Buffer.from((db.prepare('SELECT hash FROM audit_records WHERE seq = 4').get() as { hash: string }).hash, 'hex');
+    let prev: Buffer = Buffer.from((db.prepare('SELECT hash FROM audit_records WHERE seq = 4').get() as { hash: string }).hash, 'hex');
     for (const row of db.prepare('SELECT * FROM audit_records WHERE seq >= 5 ORDER BY seq').all() as never[]) {
       const h = chainHash(prev, canonicalHeader(headerOfRow(row), (row as { seq: number }).seq));
       db.prepare('UPDATE audit_records SET hash = ? WHERE seq = ?').run(h.toString('hex'), (row as { seq: number }).seq);

@@ -12,6 +12,7 @@ import { RateLimitsSchema } from '../guardrails/limits/limit-spec.js';
 import { ApprovalsSchema, RiskTierSchema } from '../guardrails/approvals/approval-spec.js';
 import { ToolsSchema } from '../guardrails/tools/tool-spec.js';
 import { ModelResilienceFields, ProviderResilienceFields } from '../resilience/resilience-spec.js';
+import { AuditSpecSchema } from '../compliance/audit-spec.js';
 
 const id = z
   .string()
@@ -155,6 +156,7 @@ export const SpecSchema = z
     rate_limits: RateLimitsSchema.default([]).describe('requests/min, tokens/min and concurrency per key, agent, team or tenant'),
     alerts: AlertsSchema.default(AlertsSchema.parse({})).describe('alert rules, webhooks and evaluation interval'),
     anomalies: AnomaliesSchema.default(AnomaliesSchema.parse({})).describe('peer-group anomaly detection settings'),
+    audit: AuditSpecSchema.default(AuditSpecSchema.parse({})).describe('audit ledger: batching, checkpoints, content capture, retention'),
     approvals: ApprovalsSchema.default(ApprovalsSchema.parse({})).describe('when a request needs a human approval'),
     tools: ToolsSchema.default({}).describe('per-agent tool allow-lists and argument schemas'),
   })
