@@ -28,7 +28,7 @@ import { suspensionsApi } from './api/suspensions.js';
 import { budgetsOf } from '../guardrails/budgets/node-budgets.js';
 import { limitsOf } from '../guardrails/limits/node-limits.js';
 import { killSwitchOf } from '../guardrails/kill-switch/node-kill-switch.js';
-import { requireKey } from './auth.js';
+import { requireKey, withUiSessions } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
 import { defaultUiDir, uiRoutes, uiSessionSecret } from './ui.js';
@@ -58,9 +58,10 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   app.route('/v1', v1);
 
   // SSE authenticates itself (header or ?key=, as EventSource cannot set headers): before the admin middleware.
-  app.route('/api/events', eventsApi(s.keyRing, s.observability.hub));
+  const adminAuth = withUiSessions(s.keyRing, uiSessionSecret(s.adminKey));
+  app.route('/api/events', eventsApi(adminAuth, s.observability.hub));
   const api = new Hono<{ Variables: DacaVariables }>();
-  api.use('*', requireKey(s.keyRing, { adminOnly: true }));
+  api.use('*', requireKey(adminAuth, { adminOnly: true }));
   api.route('/keys', keysApi(s.store, s.keyRing));
   api.route('/usage', usageApi(s.store, { flush }));
   const obs = s.observability;

@@ -5,6 +5,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ForbiddenError, InvalidApiKeyError } from '../errors.js';
 import type { KeyRing } from '../identity/key-ring.js';
+import type { Principal } from '../identity/principal.js';
+import { UI_SESSION_PREFIX, verifyUiSession } from './ui.js';
 import type { DacaVariables } from '../gateway/start-call.js';
 import type { NodeBindings } from '../gateway/node-response.js';
 
@@ -24,8 +26,24 @@ export function fromLoopback(c: Context): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || addr.startsWith('127.');
 }
 
+/** Anything that turns a presented secret into a principal (a KeyRing, or one that also takes UI sessions). */
+export type Authenticator = Pick<KeyRing, 'authenticate'>;
+
+/**
+ * An authenticator that accepts the dashboard's signed session tokens (`dacaui_…`, minted by
+ * `/ui/` for a page loaded with the admin key) as well as every key the KeyRing knows.
+ */
+export function withUiSessions(keys: KeyRing, uiSecret: string, now: () => number = Date.now): Authenticator {
+  return {
+    authenticate(secret: string): Promise<Principal | null> {
+      if (secret.startsWith(UI_SESSION_PREFIX)) return Promise.resolve(verifyUiSession(uiSecret, secret, now()));
+      return keys.authenticate(secret);
+    },
+  };
+}
+
 /** Requires a valid key; sets `principal`. With `adminOnly`, requires the admin role. */
-export function requireKey(keys: KeyRing, opts: { adminOnly?: boolean } = {}): MiddlewareHandler<{ Variables: DacaVariables }> {
+export function requireKey(keys: Authenticator, opts: { adminOnly?: boolean } = {}): MiddlewareHandler<{ Variables: DacaVariables }> {
   return async (c, next) => {
     const secret = presentedKey(c);
     if (!secret) throw new InvalidApiKeyError('No API key provided. Send it as "Authorization: Bearer <key>" (or x-api-key). Create one with `daca keys create`.');

@@ -48,20 +48,21 @@ describe('GET /api/events', () => {
 
   it('streams published events and anomalies from a detection run, and unsubscribes on disconnect', async () => {
     const hub = f.daca.services.observability.hub;
-    const res = await fetch(`${f.url}/api/events?key=${encodeURIComponent(f.adminKey)}`);
+    // Only the manual usage event and anomalies: real traffic also publishes usage events (covered below).
+    const res = await fetch(`${f.url}/api/events?types=anomaly,manual&key=${encodeURIComponent(f.adminKey)}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     await until(() => hub.subscribers === 1);
     expect(hub.subscribers).toBe(1);
     const reading = readEvents(res, 2);
-    hub.publish('usage', { id: 'req_1', agent: 'a1' });
+    hub.publish('manual', { id: 'req_1', agent: 'a1' });
     // Real traffic and a real detection run publish an anomaly.
     const calls: Promise<Response>[] = [];
     for (let i = 1; i <= 5; i++) for (let s = 0; s < 3; s++) calls.push(f.chat(`a${i}`, `e-${i}-${s}`, i === 3 ? 400 : 100));
     await Promise.all(calls);
     await f.daca.services.observability.anomalies.tick();
     const got = await reading;
-    expect(got[0]).toEqual({ event: 'usage', data: { id: 'req_1', agent: 'a1' } });
+    expect(got[0]).toEqual({ event: 'manual', data: { id: 'req_1', agent: 'a1' } });
     expect(got[1]).toMatchObject({ event: 'anomaly', data: { agent: 'a3', metric: 'tokens_per_session', active: true } });
     await until(() => hub.subscribers === 0);
     expect(hub.subscribers).toBe(0);
@@ -76,5 +77,15 @@ describe('GET /api/events', () => {
     hub.publish('usage', { skipped: true });
     hub.publish('alert', { rule: 'r' });
     expect(await reading).toEqual([{ event: 'alert', data: { rule: 'r' } }]);
+  });
+
+  it('publishes a usage event for every gateway call', async () => {
+    const hub = f.daca.services.observability.hub;
+    const res = await fetch(`${f.url}/api/events?types=usage`, { headers: { authorization: `Bearer ${f.adminKey}` } });
+    await until(() => hub.subscribers === 1);
+    const reading = readEvents(res, 1);
+    const r = await f.chat('a7', 'usage-live', 50);
+    const got = await reading;
+    expect(got[0]).toMatchObject({ event: 'usage', data: { id: r.headers.get('x-daca-request-id'), agent: 'a7', status: 200 } });
   });
 });

@@ -7,12 +7,11 @@
 import { Hono } from 'hono';
 import { ForbiddenError, InvalidApiKeyError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
-import type { KeyRing } from '../../identity/key-ring.js';
 import type { EventHub } from '../../telemetry/events/event-hub.js';
-import { presentedKey } from '../auth.js';
+import { presentedKey, type Authenticator } from '../auth.js';
 
 /** Builds the events API (mount it before the admin-only `/api` middleware: it authenticates itself). */
-export function eventsApi(keyRing: KeyRing, hub: EventHub, opts: { heartbeatMs?: number } = {}) {
+export function eventsApi(keyRing: Authenticator, hub: EventHub, opts: { heartbeatMs?: number } = {}) {
   const app = new Hono<{ Variables: DacaVariables }>();
   app.get('/', async (c) => {
     const secret = presentedKey(c) ?? c.req.query('key');
