@@ -8,7 +8,8 @@ import { RateLimits } from './rate-limits.js';
 const bySpec = new WeakMap<object, RateLimits>();
 
 /**
- * The node's RateLimits for its current spec (Redis from `redisUrl`, default `DACA_REDIS_URL`).
+ * The node's RateLimits for its current spec (Redis from `redisUrl`, default `DACA_REDIS_URL`; counter
+ * keys under `DACA_REDIS_PREFIX`, default `daca:rl`, so test fleets can share one Redis).
  * `Services.close()` should call `limitsOf(s).close()` (it disconnects Redis).
  *
  * @example
@@ -19,7 +20,8 @@ const bySpec = new WeakMap<object, RateLimits>();
 export function limitsOf(s: { spec: { spec: Spec }; logger?: { warn(o: object, msg: string): void } }, redisUrl: string | undefined = process.env.DACA_REDIS_URL): RateLimits {
   let l = bySpec.get(s.spec.spec);
   if (!l) {
-    l = RateLimits.create({ rules: s.spec.spec.rate_limits, redisUrl, onError: (err) => s.logger?.warn({ err }, 'rate-limit store unavailable; using per-node counters') });
+    const keyPrefix = process.env.DACA_REDIS_PREFIX?.trim() || 'daca:rl';
+    l = RateLimits.create({ rules: s.spec.spec.rate_limits, redisUrl, keyPrefix, onError: (err) => s.logger?.warn({ err }, 'rate-limit store unavailable; using per-node counters') });
     bySpec.set(s.spec.spec, l);
   }
   return l;
