@@ -75,7 +75,7 @@ async function benchA(): Promise<{ trials: number; wall: number; goal: number; d
   try {
     const suite = parseSuiteText(multiPersonaSuite(100, 3), join(work, 'bench-support.yaml'));
     const t0 = performance.now();
-    const run = await evaluate({ suite, sink: new JsonlRunStore(join(work, 'runs')), baseUrl: `${daca.url}/v1`, apiKey: BENCH_KEY, seed: 1, concurrency: 48 });
+    const run = await evaluate({ suite, sink: new JsonlRunStore(join(work, 'runs')), baseUrl: `${daca.url}/v1`, apiKey: BENCH_KEY, seed: 1, concurrency: 16 });
     const wall = (performance.now() - t0) / 1000;
     const m = computeMetrics(run.trials, 3);
     const errors = run.trials.filter((t) => t.error).length;

@@ -64,6 +64,7 @@ interface WireResult {
  */
 export class ChatClient {
   private readonly url: URL;
+  private readonly target: { protocol: string; hostname: string; port: string; path: string };
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
   private readonly headers: Record<string, string>;
@@ -72,6 +73,7 @@ export class ChatClient {
   constructor(opts: ChatClientOptions) {
     this.url = new URL(opts.baseUrl.replace(/\/+$/, '') + '/chat/completions');
     const https = this.url.protocol === 'https:';
+    this.target = { protocol: this.url.protocol, hostname: this.url.hostname.replace(/^\[|\]$/g, ''), port: this.url.port || (https ? '443' : '80'), path: this.url.pathname + this.url.search };
     const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
     this.agent = https ? new HttpsAgent(agentOpts) : new HttpAgent(agentOpts);
     this.send = https ? httpsRequest : httpRequest;
@@ -85,8 +87,7 @@ export class ChatClient {
     const started = performance.now();
     return new Promise<ChatCallResult>((resolve, reject) => {
       const req = this.send(
-        this.url,
-        { method: 'POST', agent: this.agent, headers: { ...this.headers, ...headers, 'content-length': Buffer.byteLength(payload) }, timeout: this.timeoutMs },
+        { ...this.target, method: 'POST', agent: this.agent, headers: { ...this.headers, ...headers, 'content-length': Buffer.byteLength(payload) }, timeout: this.timeoutMs },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
