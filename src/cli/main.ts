@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { DacaError } from '../errors.js';
 import { CliError } from './admin-client.js';
 import { registerApprovals } from './approvals.js';
+import { registerAudit } from './audit.js';
+import { registerSubjects } from './subjects.js';
 import { registerAgents } from './agents.js';
 import { registerAlerts } from './alerts.js';
 import { registerBudgets } from './budgets.js';
@@ -35,6 +37,8 @@ registerAgents(program);
 registerAlerts(program);
 registerApprovals(program);
 registerEval(program);
+registerAudit(program);
+registerSubjects(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

@@ -9,6 +9,8 @@ import { modelsHandler } from '../gateway/models-route.js';
 import type { DacaVariables } from '../gateway/start-call.js';
 import { NotFoundError } from '../errors.js';
 import { agentsApi } from './api/agents.js';
+import { auditApi, auditEventsApi } from './api/audit.js';
+import { auditOf } from '../compliance/node-audit.js';
 import { alertsApi } from './api/alerts.js';
 import { anomaliesApi } from './api/anomalies.js';
 import { eventsApi } from './api/events.js';
@@ -60,10 +62,12 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   // SSE authenticates itself (header or ?key=, as EventSource cannot set headers): before the admin middleware.
   const adminAuth = withUiSessions(s.keyRing, uiSessionSecret(s.adminKey));
   app.route('/api/events', eventsApi(adminAuth, s.observability.hub));
+  app.route('/api/audit/events', auditEventsApi({ ledger: () => auditOf(s), auth: requireKey(adminAuth) }));
   const api = new Hono<{ Variables: DacaVariables }>();
   api.use('*', requireKey(adminAuth, { adminOnly: true }));
   api.route('/keys', keysApi(s.store, s.keyRing));
   api.route('/usage', usageApi(s.store, { flush }));
+  api.route('/audit', auditApi({ ledger: () => auditOf(s) }));
   const obs = s.observability;
   api.route('/agents', agentsApi(obs));
   api.route('/overview', overviewApi(obs.analytics));
