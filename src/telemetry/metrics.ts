@@ -151,8 +151,8 @@ export class GatewayMetrics {
       if (rec.route !== 'embeddings') observeHistogram((s.outputTokens ??= this.tokenUsage.cell({ ...s.labels, gen_ai_token_type: 'output' })), rec.outputTokens);
     }
     if (ok && rec.ttftMs !== null) observeHistogram((s.ttft ??= this.ttft.cell(s.labels)), rec.ttftMs / 1000);
-    s.cost.value += rec.costMicros;
-    s.cached.value += rec.cachedTokens;
+    if (rec.costMicros > 0) s.cost.value += rec.costMicros; // also keeps a NaN out of the counter
+    if (rec.cachedTokens > 0) s.cached.value += rec.cachedTokens;
     s.cacheRequests.value++;
     if (rec.cache === 'hit') s.cacheHits.value++;
   }

@@ -78,8 +78,9 @@ function anyValue(v: unknown, what: string): unknown {
       if (typeof x === 'string' && /^-?\d+$/.test(x)) return Number(x);
       return fail(`${what}.intValue`);
     case 'doubleValue':
-      if (typeof x !== 'number') fail(`${what}.doubleValue`);
-      return x;
+      if (typeof x === 'number') return x;
+      if (x === 'NaN' || x === 'Infinity' || x === '-Infinity') return Number(x); // protobuf JSON spelling
+      return fail(`${what}.doubleValue`);
     case 'arrayValue':
       return arr(obj(x, `${what}.arrayValue`).values, `${what}.arrayValue.values`).map((e, i) => anyValue(e, `${what}[${i}]`));
     default:

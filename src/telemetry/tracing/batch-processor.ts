@@ -126,36 +126,40 @@ export class BatchSpanProcessor implements SpanProcessor {
     await this.exporter.shutdown();
   }
 
-  /** Exports full batches, and with `all` also what was queued when it started. */
+  /** Exports full batches, and with `all` also what was queued when it started. One run at a time. */
   private pump(all: boolean): Promise<void> {
     if (this.running) return this.running;
-    this.running = (async () => {
-      let budget = all ? this.size : 0;
-      try {
-        while (this.size > 0 && (this.size >= this.maxBatch || budget > 0)) {
-          const batch = this.take();
-          budget -= batch.length;
-          const r = await this.exporter.export(batch);
-          if (r.ok) this.exported += batch.length;
-          else {
-            this.failed += batch.length;
-            this.onError(r.error);
-          }
-        }
-      } catch (e) {
-        this.onError(e instanceof Error ? e : new Error(String(e)));
-      } finally {
-        this.running = null;
-        if (this.size > 0 && !this.timer && !this.closed) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            void this.pump(true);
-          }, this.size >= this.maxBatch ? 0 : this.delayMs);
-          this.timer.unref();
+    // `.finally` runs asynchronously, so `running` is always set before it is cleared.
+    const run = this.drain(all).finally(() => {
+      this.running = null;
+      if (this.size > 0 && !this.timer && !this.closed) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          void this.pump(true);
+        }, this.size >= this.maxBatch ? 0 : this.delayMs);
+        this.timer.unref();
+      }
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async drain(all: boolean): Promise<void> {
+    let budget = all ? this.size : 0;
+    try {
+      while (this.size > 0 && (this.size >= this.maxBatch || budget > 0)) {
+        const batch = this.take();
+        budget -= batch.length;
+        const r = await this.exporter.export(batch);
+        if (r.ok) this.exported += batch.length;
+        else {
+          this.failed += batch.length;
+          this.onError(r.error);
         }
       }
-    })();
-    return this.running;
+    } catch (e) {
+      this.onError(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   private take(): SpanData[] {

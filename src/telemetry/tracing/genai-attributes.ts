@@ -71,7 +71,8 @@ export function usageAttributes(rec: UsageRecord): Attributes {
 }
 
 /**
- * Completes a request span from its usage record and ends it: GenAI attributes, error status when
+ * Completes a request span from its usage record and ends it: GenAI attributes (built off the
+ * request path, when the span is exported), error status when
  * the call failed (`err` when the gateway has it, else the record's code), `gen_ai.response.id`
  * when given.
  * @example
@@ -81,7 +82,7 @@ export function usageAttributes(rec: UsageRecord): Attributes {
  */
 export function finishRequestSpan(span: Span, rec: UsageRecord, opts: { err?: unknown; responseId?: string; endTimeMs?: number } = {}): void {
   if (!span.recording) return;
-  span.setAttributes(usageAttributes(rec));
+  span.setAttributes(() => usageAttributes(rec));
   if (opts.responseId) span.setAttribute('gen_ai.response.id', opts.responseId);
   if (opts.err !== undefined) span.recordError(opts.err);
   else if (rec.status >= 400) span.recordError({ name: 'DacaError', code: rec.errorCode ?? String(rec.status), message: `request failed with ${rec.status} ${rec.errorCode ?? ''}`.trim() });

@@ -6,7 +6,7 @@ export { finishRequestSpan, operationName, requestSpanName, requestStartAttribut
 export { InMemorySpanExporter } from './in-memory-exporter.js';
 export { otlpTraceConfigFromEnv, tracerFromEnv, type Env, type OtlpTraceConfig, type TracerFromEnvOptions } from './otlp-config.js';
 export { OtlpHttpExporter, type OtlpHttpExporterOptions } from './otlp-http-exporter.js';
-export { encodeTraces, msToUnixNano } from './otlp-json.js';
-export { NOOP_SPAN, SpanKind, type AttributeValue, type Attributes, type ChildSpanOptions, type Span, type SpanData, type SpanEvent } from './span.js';
+export { encodeTracesJson, msToUnixNano } from './otlp-json.js';
+export { NOOP_SPAN, SpanKind, type AttributeSource, type AttributeValue, type Attributes, type ChildSpanOptions, type Span, type SpanData, type SpanEvent } from './span.js';
 export { formatTraceParent, IdGenerator, normalizeTraceState, parseTraceParent, type TraceParent } from './trace-context.js';
 export { NOOP_TRACER, Tracer, type RequestSpanOptions, type TracerOptions } from './tracer.js';

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { ExportResult, SpanExporter } from './batch-processor.js';
-import { encodeTraces, type OtlpScope } from './otlp-json.js';
+import { encodeTracesJson, type OtlpScope } from './otlp-json.js';
 import type { AttributeValue, SpanData } from './span.js';
 
 /** Options of {@link OtlpHttpExporter}. */
@@ -77,7 +77,7 @@ export class OtlpHttpExporter implements SpanExporter {
   async export(spans: readonly SpanData[]): Promise<ExportResult> {
     let body: Buffer;
     try {
-      body = Buffer.from(JSON.stringify(encodeTraces(spans, this.opts.resource, this.scope)));
+      body = Buffer.from(encodeTracesJson(spans, this.opts.resource, this.scope));
     } catch (e) {
       return { ok: false, error: new Error(`OTLP encoding failed: ${e instanceof Error ? e.message : String(e)}`) };
     }

@@ -1,22 +1,11 @@
 /**
  * OTLP/JSON encoding of spans (the `ExportTraceServiceRequest` of the OTLP specification): ids as
  * lowercase hex, times as unix-nanosecond strings, attributes as `{ key, value: AnyValue }`.
+ *
+ * The body is written as a string directly (no intermediate object tree), since encoding runs on
+ * the same thread as requests.
  */
 import type { AttributeValue, SpanData } from './span.js';
-
-/** An OTLP `AnyValue`. */
-export type OtlpAnyValue =
-  | { stringValue: string }
-  | { boolValue: boolean }
-  | { intValue: number }
-  | { doubleValue: number }
-  | { arrayValue: { values: OtlpAnyValue[] } };
-
-/** An OTLP `KeyValue`. */
-export interface OtlpKeyValue {
-  key: string;
-  value: OtlpAnyValue;
-}
 
 /** The instrumentation scope spans are reported under. */
 export interface OtlpScope {
@@ -24,7 +13,7 @@ export interface OtlpScope {
   version?: string;
 }
 
-/** Milliseconds since the epoch (fractional) as a unix-nanosecond decimal string, exactly. */
+/** Milliseconds since the epoch (fractional) as a unix-nanosecond decimal string. */
 export function msToUnixNano(ms: number): string {
   let whole = Math.floor(ms);
   let frac = Math.round((ms - whole) * 1e6);
@@ -36,51 +25,73 @@ export function msToUnixNano(ms: number): string {
   return `${whole}${String(frac).padStart(6, '0')}`;
 }
 
-function anyValue(v: AttributeValue): OtlpAnyValue {
-  if (typeof v === 'string') return { stringValue: v };
-  if (typeof v === 'boolean') return { boolValue: v };
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? { intValue: v } : { doubleValue: v };
-  return { arrayValue: { values: (v as readonly AttributeValue[]).map(anyValue) } };
+const q = JSON.stringify;
+
+function anyValue(v: AttributeValue): string {
+  switch (typeof v) {
+    case 'string':
+      return `{"stringValue":${q(v)}}`;
+    case 'boolean':
+      return v ? '{"boolValue":true}' : '{"boolValue":false}';
+    case 'number':
+      if (Number.isSafeInteger(v)) return `{"intValue":${v}}`;
+      return Number.isFinite(v) ? `{"doubleValue":${v}}` : `{"doubleValue":"${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}"}`;
+    default: {
+      let s = '{"arrayValue":{"values":[';
+      const a = v as readonly AttributeValue[];
+      for (let i = 0; i < a.length; i++) s += (i ? ',' : '') + anyValue(a[i]!);
+      return `${s}]}}`;
+    }
+  }
 }
 
-/** Attributes as OTLP key-values. */
-export function otlpAttributes(attrs: Readonly<Record<string, AttributeValue>>): OtlpKeyValue[] {
-  const out: OtlpKeyValue[] = [];
-  for (const key in attrs) out.push({ key, value: anyValue(attrs[key]!) });
+/** `{"key":"<key>","value":` per attribute key: keys repeat on every span. Bounded. */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let p = keyPrefixes.get(key);
+  if (p === undefined) {
+    p = `{"key":${q(key)},"value":`;
+    if (keyPrefixes.size < 4096) keyPrefixes.set(key, p);
+  }
+  return p;
+}
+
+/** Attributes as an OTLP/JSON `KeyValue` array. */
+export function attributesJson(attrs: Readonly<Record<string, AttributeValue>>): string {
+  let s = '[';
+  let first = true;
+  for (const key in attrs) {
+    s += `${first ? '' : ','}${keyPrefix(key)}${anyValue(attrs[key]!)}}`;
+    first = false;
+  }
+  return `${s}]`;
+}
+
+function spanJson(s: SpanData): string {
+  let out = `{"traceId":"${s.traceId}","spanId":"${s.spanId}"`;
+  if (s.parentSpanId) out += `,"parentSpanId":"${s.parentSpanId}"`;
+  if (s.traceState) out += `,"traceState":${q(s.traceState)}`;
+  out += `,"name":${q(s.name)},"kind":${s.kind},"startTimeUnixNano":"${msToUnixNano(s.startTimeMs)}","endTimeUnixNano":"${msToUnixNano(s.endTimeMs)}","attributes":${attributesJson(s.attributes)}`;
+  if (s.events.length) {
+    out += ',"events":[';
+    s.events.forEach((e, i) => (out += `${i ? ',' : ''}{"timeUnixNano":"${msToUnixNano(e.timeMs)}","name":${q(e.name)},"attributes":${attributesJson(e.attributes)}}`));
+    out += ']';
+  }
+  out += s.statusCode === 2 ? `,"status":{"code":2${s.statusMessage ? `,"message":${q(s.statusMessage)}` : ''}}}` : ',"status":{}}';
   return out;
 }
 
 /**
- * Builds the OTLP/JSON body for a batch of spans.
+ * The OTLP/JSON body for a batch of spans.
  * @example
  * ```ts
- * JSON.stringify(encodeTraces(spans, { 'service.name': 'daca' }, { name: 'daca' }));
+ * const body = encodeTracesJson(spans, { 'service.name': 'daca' }, { name: 'daca' });
  * ```
  */
-export function encodeTraces(spans: readonly SpanData[], resource: Readonly<Record<string, AttributeValue>>, scope: OtlpScope): unknown {
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: otlpAttributes(resource) },
-        scopeSpans: [
-          {
-            scope: scope.version ? { name: scope.name, version: scope.version } : { name: scope.name },
-            spans: spans.map((s) => ({
-              traceId: s.traceId,
-              spanId: s.spanId,
-              ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
-              ...(s.traceState ? { traceState: s.traceState } : {}),
-              name: s.name,
-              kind: s.kind,
-              startTimeUnixNano: msToUnixNano(s.startTimeMs),
-              endTimeUnixNano: msToUnixNano(s.endTimeMs),
-              attributes: otlpAttributes(s.attributes),
-              ...(s.events.length ? { events: s.events.map((e) => ({ timeUnixNano: msToUnixNano(e.timeMs), name: e.name, attributes: otlpAttributes(e.attributes) })) } : {}),
-              status: s.statusCode === 2 ? { code: 2, ...(s.statusMessage ? { message: s.statusMessage } : {}) } : {},
-            })),
-          },
-        ],
-      },
-    ],
-  };
+export function encodeTracesJson(spans: readonly SpanData[], resource: Readonly<Record<string, AttributeValue>>, scope: OtlpScope): string {
+  const sc = scope.version ? `{"name":${q(scope.name)},"version":${q(scope.version)}}` : `{"name":${q(scope.name)}}`;
+  let body = `{"resourceSpans":[{"resource":{"attributes":${attributesJson(resource)}},"scopeSpans":[{"scope":${sc},"spans":[`;
+  for (let i = 0; i < spans.length; i++) body += (i ? ',' : '') + spanJson(spans[i]!);
+  return `${body}]}]}]}`;
 }

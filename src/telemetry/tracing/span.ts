@@ -11,6 +11,12 @@ export type AttributeValue = string | number | boolean | readonly string[] | rea
 /** Span attributes; `undefined`/`null` entries are skipped. */
 export type Attributes = Readonly<Record<string, AttributeValue | undefined | null>>;
 
+/**
+ * Attributes given to a span in bulk: an object (read when the span is exported, so do not mutate
+ * it afterwards) or a function that builds one, called once off the request path at export.
+ */
+export type AttributeSource = Attributes | (() => Attributes);
+
 /** OTLP span kinds used by daca. */
 export const SpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const;
 /** One of {@link SpanKind}'s values. */
@@ -55,9 +61,11 @@ export interface Span {
   /** Whether this span is recorded and exported. */
   readonly recording: boolean;
   /** Starts a child span (a propagation-only span returns itself). */
-  child(name: string, attributes?: Attributes, options?: ChildSpanOptions): Span;
+  child(name: string, attributes?: AttributeSource, options?: ChildSpanOptions): Span;
+  /** Sets one attribute; it wins over any bulk source's value for the same key. */
   setAttribute(key: string, value: AttributeValue | undefined | null): this;
-  setAttributes(attributes: Attributes): this;
+  /** Adds a bulk source of attributes (see {@link AttributeSource}); later sources win. */
+  setAttributes(attributes: AttributeSource): this;
   addEvent(name: string, attributes?: Attributes, timeMs?: number): this;
   /** Marks the span failed: status ERROR, an `exception` event, and `error.type` (a DacaError's `code`, else the error's name). Accepts any `{ name?, message?, code? }`. */
   recordError(err: unknown): this;
@@ -94,16 +102,32 @@ function copyAttributes(into: Record<string, AttributeValue>, from: Attributes):
   }
 }
 
-/** A span that is recorded and exported on `end()`. */
+function merge(into: Record<string, AttributeValue>, src: AttributeSource): void {
+  try {
+    copyAttributes(into, typeof src === 'function' ? src() : src);
+  } catch (e) {
+    into['daca.attributes_error'] = e instanceof Error ? e.message : String(e);
+  }
+}
+
+const NO_EVENTS: SpanEvent[] = [];
+
+/**
+ * A span that is recorded and exported on `end()`. Bulk attributes are kept by reference and
+ * merged when an exporter first reads `attributes`, so the request path only stores pointers.
+ */
 export class RecordingSpan implements Span, SpanData {
   readonly recording = true;
-  readonly attributes: Record<string, AttributeValue> = {};
-  events: SpanEvent[] = [];
+  events: SpanEvent[] = NO_EVENTS;
   statusCode: 0 | 2 = 0;
   statusMessage: string | undefined = undefined;
   endTimeMs = 0;
   private ended = false;
   private tp: string | undefined;
+  private own: Record<string, AttributeValue> | null = null;
+  private first: AttributeSource | undefined;
+  private more: AttributeSource[] | null = null;
+  private merged: Record<string, AttributeValue> | null = null;
 
   constructor(
     private readonly host: SpanHost,
@@ -114,23 +138,40 @@ export class RecordingSpan implements Span, SpanData {
     readonly traceState: string | undefined,
     readonly kind: SpanKind,
     readonly startTimeMs: number,
-    attributes: Attributes | undefined,
+    attributes: AttributeSource | undefined,
   ) {
-    if (attributes) copyAttributes(this.attributes, attributes);
+    this.first = attributes;
   }
 
-  child(name: string, attributes?: Attributes, options?: ChildSpanOptions): Span {
+  /** All attributes: bulk sources in order, then single ones. Final (cached) once the span ended. */
+  get attributes(): Readonly<Record<string, AttributeValue>> {
+    if (this.merged) return this.merged;
+    const out: Record<string, AttributeValue> = {};
+    if (this.first) merge(out, this.first);
+    if (this.more) for (const src of this.more) merge(out, src);
+    if (this.own) Object.assign(out, this.own);
+    if (this.ended) {
+      this.merged = out;
+      this.first = undefined;
+      this.more = this.own = null;
+    }
+    return out;
+  }
+
+  child(name: string, attributes?: AttributeSource, options?: ChildSpanOptions): Span {
     const h = this.host;
     return new RecordingSpan(h, name, this.traceId, h.ids.spanId(), this.spanId, this.traceState, options?.kind ?? SpanKind.INTERNAL, options?.startTimeMs ?? h.now(), attributes);
   }
 
   setAttribute(key: string, value: AttributeValue | undefined | null): this {
-    if (!this.ended && value !== undefined && value !== null) this.attributes[key] = value;
+    if (!this.ended && value !== undefined && value !== null) (this.own ??= {})[key] = value;
     return this;
   }
 
-  setAttributes(attributes: Attributes): this {
-    if (!this.ended) copyAttributes(this.attributes, attributes);
+  setAttributes(attributes: AttributeSource): this {
+    if (this.ended) return this;
+    if (this.first === undefined) this.first = attributes;
+    else (this.more ??= []).push(attributes);
     return this;
   }
 
@@ -138,6 +179,7 @@ export class RecordingSpan implements Span, SpanData {
     if (this.ended) return this;
     const a: Record<string, AttributeValue> = {};
     if (attributes) copyAttributes(a, attributes);
+    if (this.events === NO_EVENTS) this.events = [];
     this.events.push({ name, timeMs: timeMs ?? this.host.now(), attributes: a });
     return this;
   }
@@ -150,7 +192,7 @@ export class RecordingSpan implements Span, SpanData {
     const message = cut(typeof o?.message === 'string' ? o.message : String(err));
     this.statusCode = 2;
     this.statusMessage = message;
-    this.attributes['error.type'] = type;
+    (this.own ??= {})['error.type'] = type;
     return this.addEvent('exception', { 'exception.type': name, 'exception.message': message, 'exception.stacktrace': typeof o?.stack === 'string' ? cut(o.stack) : undefined });
   }
 

@@ -255,6 +255,19 @@ describe('Tracer without export', () => {
     expect(mem.finished.map((s) => s.name)).toEqual(['s6', 's7', 's8', 's9']);
   });
 
+  it('keeps exporting after a scheduled flush finds the queue already drained', async () => {
+    const mem = new InMemorySpanExporter();
+    const processor = new BatchSpanProcessor(mem, { maxExportBatchSize: 4, scheduledDelayMs: 10 });
+    const tracer = new Tracer({ processor });
+    for (let i = 0; i < 4; i++) tracer.startRequestSpan(`a${i}`).end(); // arms the timer, then a full batch goes at once
+    await new Promise((r) => setTimeout(r, 40)); // the timer fires on an empty queue
+    expect(mem.finished).toHaveLength(4);
+    tracer.startRequestSpan('later').end();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(mem.finished.map((s) => s.name)).toContain('later');
+    await tracer.shutdown();
+  });
+
   it('uses the injected clock and ignores calls after end', async () => {
     let t = 1_700_000_000_000.5;
     const mem = new InMemorySpanExporter();

@@ -6,7 +6,7 @@
  * recorded, the header is forwarded unchanged); requests without one are always recorded.
  */
 import type { SpanProcessor } from './batch-processor.js';
-import { NOOP_SPAN, PropagationSpan, RecordingSpan, SpanKind, type Attributes, type Span, type SpanData, type SpanHost } from './span.js';
+import { NOOP_SPAN, PropagationSpan, RecordingSpan, SpanKind, type AttributeSource, type Span, type SpanData, type SpanHost } from './span.js';
 import { IdGenerator, normalizeTraceState, parseTraceParent } from './trace-context.js';
 
 /** Options of a {@link Tracer}. */
@@ -25,7 +25,8 @@ export interface RequestSpanOptions {
   traceparent?: string | undefined;
   /** The caller's `tracestate` header (kept only with a valid traceparent). */
   tracestate?: string | undefined;
-  attributes?: Attributes;
+  /** Initial attributes (an object kept by reference, or a function called at export). */
+  attributes?: AttributeSource;
   /** Start time, ms since the epoch; default now. Pass `performance.timeOrigin + call.t0` for sub-ms precision. */
   startTimeMs?: number;
   /** Default SERVER. */
