@@ -78,4 +78,10 @@ describe('gateSuite', () => {
     expect(g.decision.reasons).toHaveLength(1);
     expect(g.decision.reasons[0]).toMatch(/^min_pass_rate: pass rate \d+\.\d% < floor 99\.0%/);
   });
+
+  it('refuses to run a model for an HTTP agent: stored runs are needed', async () => {
+    await expect(
+      gateSuite({ suite, store: new MemoryRunStore(), baseline: 'stable', candidate: 'canary', agent: { kind: 'http', url: 'http://127.0.0.1:1/', headers: {}, timeout_ms: 1000 } }),
+    ).rejects.toThrow(/--baseline 'stable' is not a stored run; only prompt-agents can be run with a model/);
+  });
 });

@@ -3,6 +3,7 @@
  * alias to run now; the candidate is a stored run or a model to run now. Runs made here get
  * stable ids (`gate-<suite>-<model>-s<seed>-<suite hash>`), so a re-run reuses (resumes) them.
  */
+import { InvalidRequestError } from '../errors.js';
 import { compareRuns, type Comparison } from './compare.js';
 import { evaluate, type EvaluateOptions } from './evaluate.js';
 import { decideGate, type GateDecision, type GatePolicy } from './gate.js';
@@ -53,8 +54,11 @@ export async function gateSuite(opts: GateSuiteOptions): Promise<GateOutcome> {
   const trials = opts.trials ?? stored?.meta.trials ?? suite.spec.trials;
   if (stored && opts.seed === undefined) seed = stored.meta.seed;
 
+  const agentKind = (opts.agent ?? suite.spec.agent)?.kind;
   const get = async (role: 'baseline' | 'candidate', ref: string, known: RunResults | undefined): Promise<RunResults> => {
     if (known) return known;
+    if (agentKind !== 'prompt')
+      throw new InvalidRequestError(`--${role} '${ref}' is not a stored run; only prompt-agents can be run with a model, so for ${agentKind ?? 'this'} agents pass run ids (from \`daca eval run --run-id\`)`);
     const runId = gateRunId(suite.spec.name, suite.hash, ref, seed, trials);
     const prior = await store.load(runId);
     opts.onRun?.(role, ref, runId, prior?.meta.finishedAt != null && prior.trials.length >= suite.spec.cases.length * suite.spec.personas.length * trials);
