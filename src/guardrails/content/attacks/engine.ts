@@ -25,8 +25,12 @@ export interface AttackRule {
   /** Weight added when the rule matches (negative for `meta`). */
   w: number;
   re: RegExp;
-  /** Word view: anchor words. Raw views: substrings, one of which must occur. Null: always runs. */
+  /** Anchor words (or, for raw-view rules, substrings when an anchor is not a plain word). Null: always runs. */
   any: readonly string[] | null;
+  /** True when `any` are words of the word view (looked up in the anchor index). */
+  wordAnchors: boolean;
+  /** The match starts at (or a few words before) an anchor: tried as a sticky match there. */
+  lead: boolean;
   view: 'words' | 'lower' | 'native';
 }
 
@@ -36,7 +40,11 @@ export interface RuleHit {
   match: string;
 }
 
-/** Compact rule declaration: `[id, category, weight, anchors ('' = always), source, view?]`. */
+/**
+ * Compact rule declaration: `[id, category, weight, anchors ('' = always), source, view?]`.
+ * Anchors starting with `^` mark a rule whose match begins at one of them (or up to three words
+ * earlier): it is tried as a sticky match at each anchor instead of scanning a window.
+ */
 export type RuleSpec = readonly [string, RuleCategory, number, string, string, ('words' | 'lower' | 'native')?];
 
 /** One word followed by a space, for bounded fillers like `(?:${W}){0,2}`. */
@@ -47,11 +55,19 @@ const BEFORE = 160;
 const AFTER = 260;
 /** Above this many anchor occurrences a rule scans the whole text once instead. */
 const MAX_WINDOWS = 3;
+/** Most anchor occurrences kept per rule. */
+const MAX_POSITIONS = 12;
+/** Words before an anchor where a lead rule may start. */
+const LEAD_BACKOFF = 3;
+const PLAIN_WORD = /^[a-z0-9]+$/;
+
+/** Second id segments that group rules into one family (`en.override.the` and `en.override.your`). */
+const FAMILIES = new Set(['override', 'extract', 'nolimits', 'ifai', 'persona']);
 
 /** `en.override.the` and `en.override` are one family; other ids are their own family. */
 function familyOf(id: string): string {
   const parts = id.split('.');
-  return parts.length >= 3 && (parts[1] === 'override' || parts[1] === 'extract') ? `${parts[0]}.${parts[1]}` : id;
+  return parts.length >= 3 && FAMILIES.has(parts[1]!) ? `${parts[0]}.${parts[1]}` : id;
 }
 
 /** A compiled rule set with its anchor index. */
@@ -65,19 +81,25 @@ export interface RuleSet {
 
 /** Compiles rule declarations once at module load. Anchors are a space-separated list. */
 export function compileRules(specs: readonly RuleSpec[]): RuleSet {
-  const rules: AttackRule[] = specs.map(([id, cat, w, anchors, src, view]) => ({
-    id,
-    family: familyOf(id),
-    cat,
-    w,
-    re: new RegExp(src, view === 'native' ? 'u' : ''),
-    any: anchors ? anchors.split(' ') : null,
-    view: view ?? 'words',
-  }));
+  const rules: AttackRule[] = specs.map(([id, cat, w, anchors, src, view]) => {
+    const lead = anchors.startsWith('^') && (view ?? 'words') === 'words';
+    const any = anchors ? anchors.replace(/^\^/, '').split(' ') : null;
+    return {
+      id,
+      family: familyOf(id),
+      cat,
+      w,
+      re: new RegExp(src, (view === 'native' ? 'u' : '') + (lead ? 'y' : '')),
+      any,
+      wordAnchors: any !== null && any.every((a) => PLAIN_WORD.test(a)),
+      lead,
+      view: view ?? 'words',
+    };
+  });
   const byAnchor = new Map<number, { words: string[]; rules: number[][] }>();
   const unanchored: number[] = [];
   rules.forEach((r, i) => {
-    if (r.view !== 'words' || r.any === null) {
+    if (r.any === null || !r.wordAnchors) {
       unanchored.push(i);
       return;
     }
@@ -127,7 +149,7 @@ export function locateAnchors(words: string, set: RuleSet): AnchorPositions {
           for (const r of entry.rules[k]!) {
             const p = positions.get(r);
             if (p === undefined) positions.set(r, [start]);
-            else if (p.length <= MAX_WINDOWS && p[p.length - 1]! + AFTER - BEFORE < start) p.push(start);
+            else if (p.length < MAX_POSITIONS) p.push(start);
           }
         }
       }
@@ -155,13 +177,23 @@ export function runRules(
     const rule = set.rules[i]!;
     if (!take(rule)) continue;
     let m: RegExpExecArray | null = null;
-    if (ps.length > MAX_WINDOWS || len <= BEFORE + AFTER) m = rule.re.exec(words);
+    if (rule.view !== 'words') m = rule.re.exec(rule.view === 'lower' ? view.lower : view.native);
+    else if (rule.lead) m = leadMatch(rule.re, words, ps);
+    else if (len <= BEFORE + AFTER) m = rule.re.exec(words);
     else {
+      let scanned = -1;
+      let windows = 0;
       for (const p of ps) {
+        if (p < scanned) continue;
+        if (++windows > MAX_WINDOWS) {
+          m = rule.re.exec(words);
+          break;
+        }
         const from = p > BEFORE ? p - BEFORE : 0;
         const to = p + AFTER < len ? p + AFTER : len;
         m = rule.re.exec(from === 0 && to === len ? words : words.slice(from, to));
         if (m !== null) break;
+        scanned = to - (AFTER - BEFORE);
       }
     }
     if (m !== null) out.push({ rule, match: m[0].trim() });
@@ -170,7 +202,7 @@ export function runRules(
     const rule = set.rules[i]!;
     if (!take(rule)) continue;
     const text = rule.view === 'words' ? words : rule.view === 'lower' ? view.lower : view.native;
-    if (rule.any !== null && rule.view !== 'words') {
+    if (rule.any !== null) {
       let present = false;
       for (const a of rule.any) {
         if (text.includes(a)) {
@@ -183,4 +215,20 @@ export function runRules(
     const m = rule.re.exec(text);
     if (m !== null) out.push({ rule, match: m[0].trim() });
   }
+}
+
+/** Sticky attempts at each anchor and at the starts of the few words before it. */
+function leadMatch(re: RegExp, words: string, ps: readonly number[]): RegExpExecArray | null {
+  for (const p of ps) {
+    let start = p;
+    for (let back = 0; back <= LEAD_BACKOFF && start > 0; back++) {
+      re.lastIndex = start;
+      const m = re.exec(words);
+      if (m !== null) return m;
+      const prev = words.lastIndexOf(' ', start - 2);
+      if (prev < 0) break;
+      start = prev + 1;
+    }
+  }
+  return null;
 }
