@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DacaError } from '../errors.js';
+import type { AdmitOptions } from '../guardrails/approvals/approval-service.js';
 import type { Attribution, Principal } from '../identity/principal.js';
 import type { ResolvedModel } from '../spec/resolve.js';
 
@@ -33,6 +34,8 @@ export interface GatewayCall {
   model: ResolvedModel | null;
   /** Set once the call's usage record is handed to the recorder (it is written exactly once). */
   recorded: boolean;
+  /** `x-daca-approval` / `x-daca-approval-wait` of the request. */
+  readonly approval: AdmitOptions;
 }
 
 /** A new request id: `req_` + 32 hex characters. */

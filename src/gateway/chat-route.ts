@@ -39,7 +39,7 @@ export function chatCompletionsHandler(deps: GatewayRouteDeps) {
         return c.json(body, 200, dacaHeaders(call, meter.costMicros));
       }
       const includeUsage = body.stream_options?.include_usage === true;
-      return streamChat(c, call, gateway.chatStream(call, req), includeUsage);
+      return streamChat(c, call, await gateway.chatStream(call, req), includeUsage);
     });
   };
 }

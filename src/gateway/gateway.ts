@@ -1,20 +1,27 @@
 /**
- * The Gateway: runs one model call through the pipeline and meters it.
+ * The Gateway: runs one model call through the pipeline and meters it (DESIGN.md §2).
  *
- * Order of work per call (DESIGN.md §2): resolve the model (alias → spec model → provider), check
- * the key's and agent's model allow-lists, call the provider with the client's abort signal and an
- * upstream timeout, measure TTFT / upstream time / overhead, count tokens (provider usage, else a
- * tiktoken estimate flagged `estimated`), price the call in micro-dollars, and hand the usage record
- * to the batching recorder. Later stages (limits, budgets, guardrails, cache, routing) plug in here.
+ * Per call: resolve the model (alias → spec model → provider) and check the key's and agent's
+ * allow-lists → admission (kill switch, rate limits, budget reservation, declared tools, approval;
+ * see `admission.ts`) → the upstream call through the resilient caller (retries, circuit breakers,
+ * fallbacks) under the client's abort signal and the upstream timeout → tool-call governance on the
+ * answer (streams hold tool calls until checked) → metering (provider usage, else a tiktoken
+ * estimate flagged `estimated`; cost in micro-dollars) → settle limits and budgets → usage record.
  */
 import { ClientClosedError, DacaError, ForbiddenError, InternalError, InvalidRequestError, ModelNotFoundError, UpstreamTimeoutError } from '../errors.js';
-import { costMicros } from '../metering/cost.js';
-import { countChatTokens, countTextTokens } from '../metering/tokenizer.js';
-import type { UsageRecord } from '../metering/usage-record.js';
+import { approvalContextOf } from '../guardrails/approvals/approval-context.js';
+import { approvedResult, resultAsChunks } from '../guardrails/approvals/approval-apply.js';
+import { holdToolCalls, assembledResult } from '../guardrails/tools/tool-call-stream.js';
+import { toolBlockedError } from '../guardrails/tools/tool-policy.js';
 import type { UsageRecorder } from '../metering/usage-recorder.js';
-import type { ChatChunk, ChatRequest, ChatResult, EmbeddingRequest, EmbeddingResult, ModelProvider, Usage } from '../providers/types.js';
+import type { CallContext, ChatChunk, ChatRequest, ChatResult, EmbeddingRequest, EmbeddingResult, ModelProvider, ToolCall } from '../providers/types.js';
 import type { ModelCatalog, ResolvedModel } from '../spec/resolve.js';
+import { admit, type Admission } from './admission.js';
 import type { GatewayCall } from './call.js';
+import type { GatewayGuards } from './guards.js';
+import { estimateUsage, priceUsage, usageRecordOf, type CallMeter } from './metering.js';
+
+export type { CallMeter } from './metering.js';
 
 /** What the gateway needs to run calls. */
 export interface GatewayOptions {
@@ -26,15 +33,8 @@ export interface GatewayOptions {
   durability: 'batched' | 'strict';
   /** Models each declared agent may use (agent id → allowed names), from the spec. */
   agentModels?: ReadonlyMap<string, ReadonlySet<string>>;
-}
-
-/** The metered outcome of a call. */
-export interface CallMeter {
-  usage: Usage;
-  costMicros: number;
-  ttftMs: number | null;
-  upstreamMs: number;
-  finishReason: string | null;
+  /** Optional guard engines (limits, budgets, approvals, tools, resilience). */
+  guards?: GatewayGuards;
 }
 
 /** A streamed call: iterate `chunks`; `meter()` is final once iteration ends. */
@@ -44,73 +44,100 @@ export interface StreamingCall {
   meter(): CallMeter | null;
 }
 
-interface Upstream {
-  signal: AbortSignal;
-  done(): void;
-  /** Maps an error thrown while the upstream ran to the error the caller should get. */
-  translate(e: unknown): DacaError;
-}
-
 /** Runs calls through the pipeline; see the module comment. */
 export class Gateway {
-  constructor(private readonly opts: GatewayOptions) {}
+  private readonly guards: GatewayGuards;
+  constructor(private readonly opts: GatewayOptions) {
+    this.guards = opts.guards ?? {};
+  }
 
-  /** Resolves the requested model for a call and checks it may be used. */
-  resolve(call: GatewayCall, kind: 'chat' | 'embedding'): { model: ResolvedModel; provider: ModelProvider } {
-    const model = this.opts.catalog.resolve(call.requestedModel);
-    if (!model) throw new ModelNotFoundError(call.requestedModel, this.opts.catalog.ids());
-    const allowedByKey = call.principal.models;
-    if (allowedByKey && !allowedByKey.has(call.requestedModel) && !allowedByKey.has(model.name))
-      throw new ForbiddenError(`this key may not use model '${call.requestedModel}'; allowed: ${[...allowedByKey].join(', ')}`, { param: 'model' });
-    const allowedForAgent = this.opts.agentModels?.get(call.attribution.agent);
-    if (allowedForAgent && !allowedForAgent.has(call.requestedModel) && !allowedForAgent.has(model.name))
-      throw new ForbiddenError(`agent '${call.attribution.agent}' may not use model '${call.requestedModel}'; allowed: ${[...allowedForAgent].join(', ')}`, { param: 'model' });
+  /** True when the key and the agent may use `model` (requested under `asked`). */
+  permits(call: GatewayCall, model: ResolvedModel, asked: string = model.name): boolean {
+    const byKey = call.principal.models;
+    if (byKey && !byKey.has(asked) && !byKey.has(model.name)) return false;
+    const byAgent = this.opts.agentModels?.get(call.attribution.agent);
+    return !byAgent || byAgent.has(asked) || byAgent.has(model.name);
+  }
+
+  /** Resolves a model name for a call and checks it may be used; sets `call.model`. */
+  resolve(call: GatewayCall, kind: 'chat' | 'embedding', name: string = call.requestedModel): ResolvedModel {
+    const model = this.opts.catalog.resolve(name);
+    if (!model) throw new ModelNotFoundError(name, this.opts.catalog.ids());
+    if (!this.permits(call, model, name)) {
+      const byKey = call.principal.models;
+      throw new ForbiddenError(
+        byKey && !byKey.has(name) && !byKey.has(model.name)
+          ? `this key may not use model '${name}'; allowed: ${[...byKey].join(', ')}`
+          : `agent '${call.attribution.agent}' may not use model '${name}'; allowed: ${[...(this.opts.agentModels?.get(call.attribution.agent) ?? [])].join(', ')}`,
+        { param: 'model' },
+      );
+    }
     if (model.type !== kind)
-      throw new InvalidRequestError(`model '${call.requestedModel}' is ${model.type === 'embedding' ? 'an embedding' : 'a chat'} model; use ${model.type === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions or /v1/messages'}`, { param: 'model' });
-    const provider = this.opts.providers.get(model.provider);
-    if (!provider) throw new InternalError(`provider '${model.provider}' of model '${model.name}' is not running`);
+      throw new InvalidRequestError(`model '${name}' is ${model.type === 'embedding' ? 'an embedding' : 'a chat'} model; use ${model.type === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions or /v1/messages'}`, { param: 'model' });
+    if (!this.opts.providers.has(model.provider)) throw new InternalError(`provider '${model.provider}' of model '${model.name}' is not running`);
     call.model = model;
-    return { model, provider };
+    return model;
   }
 
   /** One non-streaming chat completion. */
   async chat(call: GatewayCall, req: ChatRequest): Promise<{ result: ChatResult; meter: CallMeter }> {
-    const { model, provider } = this.resolve(call, 'chat');
-    const upstream = this.upstream(call);
+    let model = this.resolve(call, 'chat');
+    const adm = await admit(this.guards, call, req, model);
+    if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
+    if (adm.answer) return this.answerFromApproval(call, adm, adm.answer);
     const t = performance.now();
     let result: ChatResult;
+    const timer = this.startTimeout(call);
     try {
-      result = await provider.chat({ ...req, model: model.upstream }, { signal: upstream.signal, requestId: call.id, ...(call.traceparent ? { traceparent: call.traceparent } : {}) });
+      const r = await this.runUpstream(call, model, (m, ctx) => this.provider(m).chat({ ...req, model: m.upstream }, ctx));
+      result = r.value;
+      model = r.model;
+      call.model = model;
     } catch (e) {
-      throw upstream.translate(e);
+      adm.release();
+      throw this.translate(call, e);
     } finally {
-      upstream.done();
+      clearTimeout(timer);
     }
     const upstreamMs = performance.now() - t;
     let usage = result.usage;
-    if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = this.estimate(req, result.choices.map((c) => c.message.content ?? '').join(''));
-    const meter: CallMeter = { usage, costMicros: this.price(model, usage), ttftMs: upstreamMs, upstreamMs, finishReason: result.choices[0]?.finish_reason ?? null };
+    if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = estimateUsage(req, result.choices.map((c) => c.message.content ?? '').join(''));
+    const meter: CallMeter = { usage, costMicros: priceUsage(model, usage), ttftMs: performance.now() - call.t0, upstreamMs, finishReason: result.choices[0]?.finish_reason ?? null };
+    adm.settle(usage.total_tokens, meter.costMicros);
+    try {
+      result = await this.governResult(call, req, result);
+    } catch (e) {
+      // The model was called and paid for: meter it with the refusal's status.
+      if (e instanceof DacaError) await this.record(call, e.status, e.code, meter);
+      throw e;
+    }
     result.model = call.requestedModel;
     await this.record(call, 200, null, meter);
     return { result, meter };
   }
 
-  /** A streaming chat completion; metering completes when iteration ends (normally or not). */
-  chatStream(call: GatewayCall, req: ChatRequest): StreamingCall {
-    const { model, provider } = this.resolve(call, 'chat');
+  /**
+   * A streaming chat completion. Admission runs before this resolves, so refusals get a real HTTP
+   * status; metering, settlement and the usage record complete when iteration ends (normally,
+   * with an error, or abandoned by a client that went away).
+   */
+  async chatStream(call: GatewayCall, req: ChatRequest): Promise<StreamingCall> {
+    let model = this.resolve(call, 'chat');
+    const adm = await admit(this.guards, call, req, model);
+    if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
     let meter: CallMeter | null = null;
     const self = this;
+    const source: AsyncIterable<ChatChunk> = adm.answer ? fromArray(resultAsChunks(adm.answer, { usage: true })) : this.upstreamStream(call, req, model);
+    const governed = !adm.answer && this.governsToolCalls(call) ? holdToolCalls(source, (a) => this.governStreamedToolCalls(call, req, a.toolCalls, assembledResult(a))) : source;
     async function* run(): AsyncGenerator<ChatChunk> {
-      const upstream = self.upstream(call);
       const t = performance.now();
       let ttftMs: number | null = null;
-      let usage: Usage | null = null;
+      let usage: CallMeter['usage'] | null = null;
       let finishReason: string | null = null;
       let text = '';
       let failure: DacaError | null = null;
       try {
-        const it = provider.chatStream({ ...req, model: model.upstream }, { signal: upstream.signal, requestId: call.id, ...(call.traceparent ? { traceparent: call.traceparent } : {}) });
-        for await (const chunk of it) {
+        for await (const chunk of governed) {
           if (chunk.usage) usage = chunk.usage;
           const choice = chunk.choices[0];
           if (choice) {
@@ -124,13 +151,14 @@ export class Gateway {
           yield chunk;
         }
       } catch (e) {
-        failure = upstream.translate(e);
+        failure = self.translate(call, e);
         throw failure;
       } finally {
-        upstream.done();
         const upstreamMs = performance.now() - t;
-        if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = self.estimate(req, text);
-        meter = { usage, costMicros: self.price(model, usage), ttftMs, upstreamMs, finishReason };
+        if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = estimateUsage(req, text);
+        const m = call.model ?? model;
+        meter = { usage, costMicros: adm.answer ? 0 : priceUsage(m, usage), ttftMs, upstreamMs, finishReason };
+        adm.settle(usage.total_tokens, meter.costMicros);
         // A generator abandoned by its consumer (client gone) also lands here: meter what was used.
         const closed = failure === null && finishReason === null;
         const status = failure ? failure.status : closed && call.signal.reason instanceof ClientClosedError ? 499 : 200;
@@ -143,98 +171,152 @@ export class Gateway {
 
   /** Embeddings. */
   async embed(call: GatewayCall, req: EmbeddingRequest): Promise<{ result: EmbeddingResult; meter: CallMeter }> {
-    const { model, provider } = this.resolve(call, 'embedding');
-    const upstream = this.upstream(call);
+    const model = this.resolve(call, 'embedding');
     const t = performance.now();
     let result: EmbeddingResult;
+    const timer = this.startTimeout(call);
     try {
-      result = await provider.embed({ ...req, model: model.upstream }, { signal: upstream.signal, requestId: call.id });
+      result = await this.provider(model).embed({ ...req, model: model.upstream }, this.callContext(call, call.signal));
     } catch (e) {
-      throw upstream.translate(e);
+      throw this.translate(call, e);
     } finally {
-      upstream.done();
+      clearTimeout(timer);
     }
     const upstreamMs = performance.now() - t;
     let prompt = result.usage?.prompt_tokens ?? 0;
     let estimated = !!result.usage?.estimated;
     if (!prompt) {
-      const inputs = Array.isArray(req.input) ? req.input : [req.input];
-      prompt = inputs.reduce<number>((n, x) => n + (typeof x === 'string' ? countTextTokens(x) : Array.isArray(x) ? x.length : 1), 0);
+      prompt = estimateUsage({ model: model.upstream, messages: [] }, '', req.input).prompt_tokens;
       estimated = true;
     }
-    const usage: Usage = { prompt_tokens: prompt, completion_tokens: 0, total_tokens: prompt, ...(estimated ? { estimated } : {}) };
-    const meter: CallMeter = { usage, costMicros: this.price(model, usage), ttftMs: upstreamMs, upstreamMs, finishReason: null };
+    const usage = { prompt_tokens: prompt, completion_tokens: 0, total_tokens: prompt, ...(estimated ? { estimated } : {}) };
+    const meter: CallMeter = { usage, costMicros: priceUsage(model, usage), ttftMs: upstreamMs, upstreamMs, finishReason: null };
     result.model = call.requestedModel;
     await this.record(call, 200, null, meter);
     return { result, meter };
   }
 
-  /** Records a call that failed before or during the upstream call. */
+  /** Records a call that failed before or during the upstream call (once per call). */
   async recordFailure(call: GatewayCall, err: DacaError): Promise<void> {
     if (!call.recorded) await this.record(call, err.status, err.code, null);
   }
 
-  private upstream(call: GatewayCall): Upstream {
-    const timeoutMs = this.opts.upstreamTimeoutMs;
-    const timer = setTimeout(() => call.abort(new UpstreamTimeoutError(`the upstream did not answer within ${timeoutMs} ms (server.upstream_timeout_ms)`)), timeoutMs);
-    return {
-      signal: call.signal,
-      done: () => clearTimeout(timer),
-      translate: (e) => {
-        if (call.signal.aborted && call.signal.reason instanceof DacaError) return call.signal.reason;
-        if (e instanceof DacaError) return e;
-        return new InternalError(`provider failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      },
-    };
+  private provider(m: ResolvedModel): ModelProvider {
+    return this.opts.providers.get(m.provider)!;
   }
 
-  private estimate(req: ChatRequest, output: string): Usage {
-    const prompt = countChatTokens(req.messages, req.tools, req.model);
-    const completion = output ? countTextTokens(output, req.model) : 0;
-    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, estimated: true };
+  private callContext(call: GatewayCall, signal: AbortSignal): CallContext {
+    return call.traceparent ? { signal, requestId: call.id, traceparent: call.traceparent } : { signal, requestId: call.id };
   }
 
-  private price(model: ResolvedModel, usage: Usage): number {
-    return costMicros(
-      { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedTokens: usage.cached_tokens ?? 0, cacheWriteTokens: usage.cache_write_tokens ?? 0 },
-      model.price,
-    );
+  private resolveOrRelease(call: GatewayCall, adm: Admission, name: string): ResolvedModel {
+    try {
+      return this.resolve(call, 'chat', name);
+    } catch (e) {
+      adm.release();
+      throw e;
+    }
+  }
+
+  /** The whole-call upstream deadline (`server.upstream_timeout_ms`), across retries and fallbacks. */
+  private startTimeout(call: GatewayCall): NodeJS.Timeout {
+    const ms = this.opts.upstreamTimeoutMs;
+    return setTimeout(() => call.abort(new UpstreamTimeoutError(`the upstream did not answer within ${ms} ms (server.upstream_timeout_ms)`)), ms);
+  }
+
+  /** Runs an upstream attempt through the resilient caller when configured, else directly. */
+  private async runUpstream<T>(call: GatewayCall, model: ResolvedModel, attempt: (m: ResolvedModel, ctx: CallContext) => Promise<T>): Promise<{ value: T; model: ResolvedModel }> {
+    const r = this.guards.resilience;
+    if (!r) return { value: await attempt(model, this.callContext(call, call.signal)), model };
+    const out = await r.run(model.name, (m, signal) => attempt(m, this.callContext(call, signal)), { signal: call.signal, filter: (m) => this.permits(call, m) });
+    return { value: out.value, model: out.model };
+  }
+
+  /** The upstream stream, started through the resilient caller (an attempt succeeds on its first chunk). */
+  private async *upstreamStream(call: GatewayCall, req: ChatRequest, model: ResolvedModel): AsyncGenerator<ChatChunk> {
+    const timer = this.startTimeout(call);
+    try {
+      const started = await this.runUpstream(call, model, async (m, ctx) => {
+        const it = this.provider(m).chatStream({ ...req, model: m.upstream }, ctx)[Symbol.asyncIterator]();
+        return { it, first: await it.next() };
+      });
+      call.model = started.model;
+      const { it, first } = started.value;
+      try {
+        let r = first;
+        while (!r.done) {
+          yield r.value;
+          r = await it.next();
+        }
+      } catch (e) {
+        this.guards.resilience?.recordStreamFailure(started.model, e);
+        throw e;
+      } finally {
+        await it.return?.(undefined);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private governsToolCalls(call: GatewayCall): boolean {
+    const { tools, approvals } = this.guards;
+    return !!tools?.governs(call.attribution.agent) || !!approvals?.rules.hasToolRules;
+  }
+
+  /** Tool governance on a complete answer: block, send for approval, or pass. */
+  private async governResult(call: GatewayCall, req: ChatRequest, result: ChatResult): Promise<ChatResult> {
+    const calls = result.choices[0]?.message.tool_calls;
+    if (!calls?.length || !this.governsToolCalls(call)) return result;
+    return (await this.decideToolCalls(call, req, calls, result)) ?? result;
+  }
+
+  private async governStreamedToolCalls(call: GatewayCall, req: ChatRequest, calls: ToolCall[], held: ChatResult): Promise<void | ChatChunk[]> {
+    if (!calls.length) return;
+    const approved = await this.decideToolCalls(call, req, calls, held);
+    if (approved) return resultAsChunks(approved, { usage: false });
+  }
+
+  /** Returns an approver's replacement answer, null to pass the model's, or throws a refusal. */
+  private async decideToolCalls(call: GatewayCall, req: ChatRequest, calls: readonly ToolCall[], result: ChatResult): Promise<ChatResult | null> {
+    const { tools, approvals } = this.guards;
+    let match: { ruleId: string; reason: string } | null = null;
+    if (tools) {
+      const v = tools.checkResult(call.attribution.agent, calls);
+      if (v.action === 'block' || (v.action === 'approval' && !approvals)) throw toolBlockedError(v);
+      if (v.action === 'approval') match = { ruleId: `tools:${v.policy}`, reason: v.reason };
+    }
+    if (!approvals) return null;
+    const ctx = approvalContextOf(call, req, { toolCalls: calls, result });
+    if (!match && approvals.rules.hasToolRules) match = approvals.evaluate(ctx);
+    if (!match) return null;
+    const a = await approvals.gate(ctx, match, call.approval);
+    return approvedResult(a);
+  }
+
+  private async answerFromApproval(call: GatewayCall, adm: Admission, answer: ChatResult): Promise<{ result: ChatResult; meter: CallMeter }> {
+    adm.release();
+    const usage = answer.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const meter: CallMeter = { usage, costMicros: 0, ttftMs: performance.now() - call.t0, upstreamMs: 0, finishReason: answer.choices[0]?.finish_reason ?? null };
+    const result = { ...answer, model: call.requestedModel };
+    await this.record(call, 200, null, meter);
+    return { result, meter };
+  }
+
+  /** Maps an error thrown while the upstream ran to the error the caller should get. */
+  private translate(call: GatewayCall, e: unknown): DacaError {
+    if (call.signal.aborted && call.signal.reason instanceof DacaError) return call.signal.reason;
+    if (e instanceof DacaError) return e;
+    return new InternalError(`provider failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 
   private record(call: GatewayCall, status: number, errorCode: string | null, meter: CallMeter | null): Promise<void> {
     call.recorded = true;
-    const latencyMs = performance.now() - call.t0;
-    const m = call.model;
-    const upstreamMs = meter?.upstreamMs ?? 0;
-    const rec: UsageRecord = {
-      id: call.id,
-      ts: call.startedAt,
-      tenant: call.attribution.tenant,
-      team: call.attribution.team,
-      agent: call.attribution.agent,
-      keyId: call.principal.keyId,
-      session: call.attribution.session,
-      tags: call.attribution.tags,
-      route: call.route,
-      requestedModel: call.requestedModel,
-      model: m?.name ?? '',
-      provider: m?.provider ?? '',
-      upstreamModel: m?.upstream ?? '',
-      stream: call.stream,
-      status,
-      errorCode,
-      inputTokens: meter?.usage.prompt_tokens ?? 0,
-      outputTokens: meter?.usage.completion_tokens ?? 0,
-      cachedTokens: meter?.usage.cached_tokens ?? 0,
-      estimated: !!meter?.usage.estimated,
-      ttftMs: meter?.ttftMs ?? null,
-      latencyMs,
-      upstreamMs,
-      overheadMs: Math.max(0, latencyMs - upstreamMs),
-      costMicros: meter?.costMicros ?? 0,
-      finishReason: meter?.finishReason ?? null,
-      cache: 'miss',
-    };
+    const rec = usageRecordOf(call, status, errorCode, meter);
     return this.opts.recorder.record(rec, this.opts.durability === 'strict' ? { wait: true } : undefined);
   }
+}
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const x of items) yield x;
 }

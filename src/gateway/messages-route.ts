@@ -38,7 +38,7 @@ export function messagesHandler(deps: GatewayRouteDeps) {
         const { result, meter } = await gateway.chat(call, req);
         return c.json(chatResultToAnthropicMessage(result, call.requestedModel), 200, dacaHeaders(call, meter.costMicros));
       }
-      const s = gateway.chatStream(call, req);
+      const s = await gateway.chatStream(call, req);
       const it = s.chunks[Symbol.asyncIterator]();
       const first = await it.next();
       const sse = new SseWriter(nodeBindings(c).outgoing);

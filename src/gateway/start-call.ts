@@ -3,6 +3,7 @@
  */
 import type { Context } from 'hono';
 import { ClientClosedError, DacaError } from '../errors.js';
+import { approvalHeaders } from '../guardrails/approvals/approval-headers.js';
 import { attribute } from '../identity/attribution.js';
 import type { Principal } from '../identity/principal.js';
 import { newRequestId, type GatewayCall, type GatewayRoute } from './call.js';
@@ -59,6 +60,7 @@ export function startCall(
     requestedModel: fields.model,
     model: null,
     recorded: false,
+    approval: approvalHeaders((h) => c.req.header(h), ac.signal),
   };
 }
 

@@ -5,6 +5,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Gateway } from '../gateway/gateway.js';
+import type { GatewayGuards } from '../gateway/guards.js';
+import type { ApprovalService } from '../guardrails/approvals/approval-service.js';
+import { approvalsOf } from '../guardrails/approvals/node-approvals.js';
+import type { BudgetEngine } from '../guardrails/budgets/budget-engine.js';
+import { budgetsOf } from '../guardrails/budgets/node-budgets.js';
+import type { KillSwitch } from '../guardrails/kill-switch/kill-switch.js';
+import { killSwitchOf } from '../guardrails/kill-switch/node-kill-switch.js';
+import { limitsOf } from '../guardrails/limits/node-limits.js';
+import type { RateLimits } from '../guardrails/limits/rate-limits.js';
+import { ToolPolicy } from '../guardrails/tools/tool-policy.js';
+import { resilienceOf } from '../resilience/node-resilience.js';
+import type { ResilientCaller } from '../resilience/resilient-caller.js';
 import { KeyRing } from '../identity/key-ring.js';
 import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from '../identity/key-secret.js';
 import type { Principal } from '../identity/principal.js';
@@ -34,8 +46,19 @@ export interface ServicesOptions {
   devKey?: boolean;
 }
 
+/** The guard engines of a node, shared by the gateway and the admin API. */
+export interface GuardEngines {
+  killSwitch: KillSwitch;
+  limits: RateLimits;
+  budgets: BudgetEngine;
+  approvals: ApprovalService;
+  tools: ToolPolicy;
+  resilience: ResilientCaller;
+}
+
 /** Everything a running daca holds. */
 export interface Services {
+  engines: GuardEngines;
   spec: LoadedSpec;
   catalog: ModelCatalog;
   providers: Map<string, ModelProvider>;
@@ -108,17 +131,40 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   preloadTokenizer(); // ~0.5 s once, so the first estimated request does not pay it
   const catalog = compileModelCatalog(spec);
   const providers = createProviders(spec);
+  const observability = createObservability({ store, spec: () => opts.spec.spec, flush: () => recorder.flush(), logger, hub });
+  const node = { store, spec: opts.spec, catalog, logger, observability };
+  const engines: GuardEngines = {
+    killSwitch: killSwitchOf(node),
+    limits: limitsOf(node),
+    budgets: budgetsOf(node),
+    approvals: approvalsOf(node),
+    tools: new ToolPolicy(spec),
+    resilience: resilienceOf(node),
+  };
+  engines.killSwitch.start();
+  // Engines the spec does not use stay off the request path.
+  const guards: GatewayGuards = {
+    killSwitch: engines.killSwitch,
+    limits: spec.rate_limits.length ? engines.limits : undefined,
+    budgets: spec.budgets.length ? engines.budgets : undefined,
+    tools: Object.keys(spec.tools).length ? engines.tools : undefined,
+    approvals: engines.approvals,
+    resilience: engines.resilience,
+  };
   const agentModels = new Map<string, ReadonlySet<string>>();
   for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));
-  const gateway = new Gateway({ catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels });
-  const observability = createObservability({ store, spec: () => opts.spec.spec, flush: () => recorder.flush(), logger, hub });
+  const gateway = new Gateway({ catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels, guards });
   observability.start();
 
   return {
-    spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, logger, adminKey, devKey, dataDir: opts.dataDir,
+    engines, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, logger, adminKey, devKey, dataDir: opts.dataDir,
     async close() {
       await observability.close();
       await recorder.close();
+      engines.approvals.stop();
+      engines.killSwitch.close();
+      await engines.budgets.close().catch((e: unknown) => logger.error({ err: e }, 'budget write-back on shutdown failed'));
+      await engines.limits.close().catch(() => {});
       for (const p of providers.values()) await p.close?.().catch(() => {});
       await store.close();
     },

@@ -55,14 +55,14 @@ describe('parseSpecText', () => {
 
   it('names unknown fields with the allowed ones, at the key', () => {
     expect(issuesOf(`${SIM}models:\n  m:\n    provider: sim\n    pirce: 1\n`)).toEqual([
-      "7:5 models.m.pirce: unknown field 'pirce' (allowed: provider, upstream, type, price, context_window, max_output_tokens, capability, ttft_ms, tokens_per_second, dimensions)",
+      "7:5 models.m.pirce: unknown field 'pirce' (allowed: provider, upstream, type, price, context_window, max_output_tokens, capability, ttft_ms, tokens_per_second, dimensions, fallbacks, retry, circuit_breaker, timeout_ms)",
     ]);
     expect(issuesOf('bogus: 1\n')[0]).toMatch(/^1:1 bogus: unknown field 'bogus' \(allowed: version, server, providers, models, aliases, tenants, teams, agents, keys/);
   });
 
   it('lists allowed fields of the chosen provider kind', () => {
     expect(issuesOf('providers:\n  o:\n    kind: openai\n    base_url: https://x.test\n    seed: 1\n')).toEqual([
-      "5:5 providers.o.seed: unknown field 'seed' (allowed: kind, base_url, api_key, headers, timeout_ms)",
+      "5:5 providers.o.seed: unknown field 'seed' (allowed: kind, base_url, api_key, headers, timeout_ms, retry, circuit_breaker)",
     ]);
   });
 
