@@ -7,7 +7,8 @@
  * "for example …") are damped by `meta` rules, so they pass unless they also carry strong signals.
  */
 import { decodePayloads } from './decode.js';
-import { compileRules, locateAnchors, runRules, type AttackRule, type RuleHit } from './engine.js';
+import { buildConceptIndex, scoreConcepts, tokenTable, type TokenTable } from './concepts.js';
+import { compileRules, locateAnchors, runRules, type AttackRule, type RuleCategory, type RuleHit } from './engine.js';
 import { attackView } from './normalize.js';
 import { DE_RULES, IT_PT_NL_RULES } from './rules-de-it-pt.js';
 import { EN_RULES } from './rules-en.js';
@@ -31,6 +32,18 @@ export interface AttackScores {
 }
 
 const RULES = compileRules([...EN_RULES, ...ES_RULES, ...FR_RULES, ...DE_RULES, ...IT_PT_NL_RULES, ...TOXIC_RULES]);
+const CONCEPTS = buildConceptIndex();
+const TABLE: TokenTable = tokenTable();
+const SYNTHETIC = new Map<string, AttackRule>();
+
+/** A rule object standing for a concept pattern, sharing the family of the phrase rules it generalises. */
+function synthetic(id: string, family: string, cat: RuleCategory, w: number): AttackRule {
+  const key = `${id}:${w}`;
+  let r = SYNTHETIC.get(key);
+  if (r === undefined) SYNTHETIC.set(key, (r = { id, family, cat, w, re: /(?!)/, any: null, wordAnchors: false, lead: false, view: 'words' }));
+  return r;
+}
+
 const isAttack = (r: AttackRule): boolean => r.cat !== 'meta' && r.cat !== 'toxic';
 const isLatinAttack = (r: AttackRule): boolean => isAttack(r) && r.view !== 'native';
 const isMeta = (r: AttackRule): boolean => r.cat === 'meta';
@@ -38,6 +51,8 @@ const isToxic = (r: AttackRule): boolean => r.cat === 'toxic';
 const NON_ASCII = /[^\x00-\x7f]/;
 /** Damping from `meta` rules never exceeds this. */
 const MAX_DAMPING = 0.8;
+/** A text that discusses attacks (researchers, prompt injection, defences) keeps this share of its score. */
+const DISCUSSION_FACTOR = 0.6;
 /** Damping for an attack phrase quoted as an example ("refuse requests like 'reveal your prompt'"). */
 const QUOTE_DAMPING = 0.5;
 /** Meta rules that damp only together with another meta rule. */
@@ -86,9 +101,10 @@ export interface AttackOptions {
  */
 export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): AttackScores {
   const view = attackView(text);
-  const positions = locateAnchors(view.words, RULES);
+  const positions = locateAnchors(view.words, RULES, opts.attacks ? CONCEPTS : undefined, opts.attacks ? TABLE : undefined);
   const hits: RuleHit[] = [];
   if (opts.attacks) {
+    conceptHits(view.words, hits);
     runRules(view, RULES, positions, NON_ASCII.test(text) ? isAttack : isLatinAttack, hits);
     if (hits.length > 0) runRules(view, RULES, positions, isMeta, hits);
   }
@@ -116,7 +132,7 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
     // "example" words only damp a text that otherwise reads as a discussion of attacks
     let damping = discussing ? Math.max(meta, -MAX_DAMPING) : 0;
     if (quotedAsExample(view.lower, hits.filter((h) => isAttack(h.rule)))) damping = Math.min(damping, -QUOTE_DAMPING);
-    s.attack = Math.max(0, s.attack + damping);
+    s.attack = Math.max(0, s.attack + damping) * (discussing ? DISCUSSION_FACTOR : 1);
   }
   if (s.toxic > 0 && quotedAsExample(view.lower, hits.filter((h) => h.rule.cat === 'toxic'))) s.toxic = Math.max(0, s.toxic - QUOTE_DAMPING);
   if (opts.attacks && depth < 2) {
@@ -134,6 +150,17 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
     }
   }
   return s;
+}
+
+/** Turns the concept scores of the current token table into rule hits. */
+function conceptHits(words: string, hits: RuleHit[]): void {
+  const c = scoreConcepts(words, TABLE);
+  const span = ([a, b]: [number, number]): string => words.slice(TABLE.starts[a]!, TABLE.ends[b]!);
+  if (c.override > 0) hits.push({ rule: synthetic('concept.override', 'en.override', 'prompt_injection', c.override), match: span(c.overrideSpan) });
+  if (c.nolimits > 0) hits.push({ rule: synthetic('concept.nolimits', 'en.nolimits', 'jailbreak', c.nolimits), match: span(c.nolimitsSpan) });
+  if (c.extract > 0) hits.push({ rule: synthetic('concept.extract', 'en.extract', 'system_prompt_extraction', c.extract), match: span(c.extractSpan) });
+  if (c.artifact > 0) hits.push({ rule: synthetic('concept.artifact', 'en.sysnoun', 'system_prompt_extraction', c.artifact), match: '' });
+  if (c.address > 0) hits.push({ rule: synthetic('concept.address', 'en.ifai', 'prompt_injection', c.address), match: span(c.addressSpan) });
 }
 
 /** The attack category (injection, jailbreak or extraction) with the highest score. */

@@ -11,6 +11,7 @@
  * benign 2 KB text costs a tokenisation and a handful of short regex scans, not a hundred full
  * scans. Rules on the raw views name substrings that must be present instead.
  */
+import { pushToken, type ConceptIndex, type TokenTable } from './concepts.js';
 import type { AttackView } from './normalize.js';
 
 /** The categories attack rules score. `meta` rules lower the score of texts that discuss attacks. */
@@ -128,9 +129,13 @@ export function wordHash(s: string, from: number, to: number): number {
   return h;
 }
 
-/** One pass over the words of a view, without allocating per word: which anchored rules can match, and where. */
-export function locateAnchors(words: string, set: RuleSet): AnchorPositions {
+/**
+ * One pass over the words of a view, without allocating per word: which anchored rules can match,
+ * and where. With a concept index, also fills `table` with every token and its concept mask.
+ */
+export function locateAnchors(words: string, set: RuleSet, concepts?: ConceptIndex, table?: TokenTable): AnchorPositions {
   const positions: AnchorPositions = new Map();
+  if (table !== undefined) table.n = 0;
   const len = words.length;
   let start = 1;
   let h = 0x811c9dc5;
@@ -152,6 +157,17 @@ export function locateAnchors(words: string, set: RuleSet): AnchorPositions {
             else if (p.length < MAX_POSITIONS) p.push(start);
           }
         }
+      }
+      if (table !== undefined && concepts !== undefined) {
+        let mask = 0;
+        const ce = concepts.byHash.get(h);
+        if (ce !== undefined) {
+          for (let k = 0; k < ce.words.length; k++) {
+            const word = ce.words[k]!;
+            if (word.length === i - start && words.startsWith(word, start)) mask = ce.masks[k]!;
+          }
+        }
+        pushToken(table, start, i, mask);
       }
     }
     start = i + 1;

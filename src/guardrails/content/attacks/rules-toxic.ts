@@ -23,7 +23,7 @@ const GROUP =
 export const TOXIC_RULES: readonly RuleSpec[] = [
   // threats and violent intent
   ['tox.threat', 'toxic', 1, 'kill murder stab shoot strangle choke slaughter behead butcher burn hurt beat rape torture bury maim slit execute hang lynch poison gut skin cripple break blow run find hunt end',
-    `\\b${I_WILL} (?:(?:fucking|literally|personally|really|just|actually|definitely|come|go|come and|go and|and|then|slowly|brutally) ){0,3}${VIOLENCE} (?:(?:up|down|off|out) )?${TARGET}\\b`],
+    `\\b${I_WILL} (?:${W}){0,5}?${VIOLENCE} (?:(?:up|down|off|out) )?${TARGET}\\b(?! (?:at|in a|in the|in chess|in this|on the) )`],
   ['tox.threat.kill_you', 'toxic', 1, 'kill murder stab shoot strangle rape slaughter', `\\b(?:kill|murder|stab|shoot|strangle|rape|slaughter) (?:you|u|ya) (?:all |both )?(?:bitch|bastard|motherfucker|fucker|idiot|slowly|in your sleep|and your family|dead|one day|tonight|tomorrow|soon|if you)\\b`],
   ['tox.threat.down', 'toxic', 1, 'hunt track find make',
     `\\b${I_WILL} (?:(?:come|go|and|then|personally) ){0,2}(?:(?:hunt|track|find) (?:you|u|ya|him|her) down|make (?:you|u|ya) (?:regret|pay|suffer|bleed|scream|beg)|beat (?:the (?:shit|hell|crap|life) )?out of (?:you|u|ya|him|her)|(?:end|ruin|destroy) (?:you|u|your life))\\b`],
@@ -39,7 +39,7 @@ export const TOXIC_RULES: readonly RuleSpec[] = [
   ['tox.how_to_kill', 'toxic', 1, 'kill murder poison strangle', `\\bhow (?:do|can|should|could|would) (?:i|we|you|one) (?:${W}){0,2}?(?:kill|murder|poison|strangle|suffocate|drown) (?:someone|somebody|him|her|people|a (?:person|human|man|woman|child|kid|baby|guy|girl|cop|neighbou?r)|my (?:wife|husband|boss|mother|mom|father|dad|neighbou?r|partner|girlfriend|boyfriend|ex|coworker|colleague|teacher|sister|brother|family|son|daughter|roommate|landlord)|the (?:neighbou?r|boss|wife|husband))\\b(?:${W}){0,3}?(?: without (?:getting caught|leaving|a trace|anyone knowing)| and (?:get away|not get caught|hide the body))?`],
   ['tox.hide_body', 'toxic', 1, 'body bodies', `\\b(?:hide|dispose of|get rid of|dissolve|bury) (?:a |the |his |her |my )?(?:dead )?(?:body|bodies|corpse)\\b`],
   // harassment and insults aimed at someone
-  ['tox.insult', 'toxic', 1, '^you u ur youre your ya', `\\b(?:you|u|ur|youre|you re|your|ya|you are|u r|you re such|you are such) (?:(?:are|r|a|an|such|the|fucking|fuckin|fkn|stupid|dumb|worthless|pathetic|little|absolute|complete|total|ugly|fat|lazy|useless|brainless|disgusting|miserable|sorry|sad|dirty|filthy|goddamn|damn|bloody|utter|sick|twisted|old|piece) ){0,4}${INSULT}\\b`],
+  ['tox.insult', 'toxic', 1, '^you u ur youre your ya', `\\b(?:you|u|ur|youre|you re|your|ya|you are|u r|you re such|you are such) (?:(?:are|r|a|an|such|the|nothing but|just|only|really|truly|literally|basically|like|fucking|fuckin|fkn|stupid|dumb|worthless|pathetic|little|absolute|complete|total|ugly|fat|lazy|useless|brainless|disgusting|miserable|sorry|sad|dirty|filthy|goddamn|damn|bloody|utter|sick|twisted|old|piece) ){0,4}${INSULT}\\b`],
   ['tox.fuck_you', 'toxic', 1, '^fuck fck fuk f fucking', `\\b(?:fuck|fck|fuk|f ck|f k|fucking) (?:you|u|ya|off|yourself|urself|your (?:mother|mom|family|face))\\b`],
   ['tox.stfu', 'toxic', 0.6, '^shut stfu', `\\b(?:shut (?:the fuck |the hell |your (?:fucking |stupid )?(?:mouth|face) )?up|stfu)\\b`],
   ['tox.expletive_person', 'toxic', 0.8, 'son motherfucker mother', `\\b(?:son of a bitch|motherfucker|mother fucker|sons of bitches)\\b`],

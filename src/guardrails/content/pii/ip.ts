@@ -11,7 +11,11 @@ const V4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)/g;
 const VERSION_BEFORE = /(?:\bv|version|ver\.?|release|build|rev\.?|firmware|python|node|java|chrome|firefox|ios|android|windows|macos|kernel)\s*$/i;
 const HEX_COLON = /[0-9A-Fa-f:.]/;
 
+/** Public resolvers and other well-known service addresses identify no one. */
+const WELL_KNOWN = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
+
 function octetsOk(s: string): boolean {
+  if (WELL_KNOWN.has(s)) return false;
   const parts = s.split('.');
   for (const p of parts) if (p.length > 1 && p[0] === '0') return false;
   const n = parts.map(Number);

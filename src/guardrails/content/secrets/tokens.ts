@@ -53,7 +53,7 @@ const FIRST_CHARS = new Set(['s', 'r', 'w', 'A', 'g', 'x', 'y', 'G', 'S', 'n', '
 
 const JWT = /^eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
 const AWS_SECRET_WORDS = /(?:aws|secret|access[_ -]?key|credentials?)[\w"' ]{0,30}[:=]?\s*["']?$/;
-const BEARER_WORDS = /(?:bearer|token|authorization:?|x-api-key:?|api[_-]?key:?)\s*[:=]?\s*["']?$/;
+const BEARER_WORDS = /(?:bearer|basic|token|authorization:?|x-api-key:?|api[_-]?key:?)\s*[:=]?\s*["']?$/;
 const TOKEN_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.+/') TOKEN_CHAR[c.charCodeAt(0)] = 1;
 

@@ -1,0 +1,204 @@
+/**
+ * Co-occurrence scoring over concept words: the general backbone of the attack detector.
+ *
+ * Phrase rules recognise known wordings; this scorer recognises the shape of an attack in any
+ * wording and in seven languages, from which concepts occur near each other in the word view:
+ * - override: an override verb ("ignore", "olvida", "vergiss", "don't follow") within a few words
+ *   of an instruction noun ("rules", "instrucciones", "Anweisungen"), stronger with a marker of
+ *   the model's own context ("previous", "your", "all", "bisherigen"); first-person nouns ("my
+ *   previous instructions") do not count;
+ * - no limits: "no/without/sin/ohne + rules/filters/limits" or "unfiltered", addressed to the
+ *   model (second person or a role-play verb nearby);
+ * - extraction: an extraction verb near a system artifact ("system prompt", "instrucciones
+ *   iniciales", "deinen Systemprompt", "your hidden rules"); artifacts after "a"/"my" are not the
+ *   model's own;
+ * - address: text that speaks to an AI ("note to the AI", "if you are an LLM").
+ */
+import { wordHash } from './engine.js';
+import { C, LEXICON } from './lexicon.js';
+
+/** Concept masks by word hash (with the words, to rule out collisions). */
+export interface ConceptIndex {
+  byHash: Map<number, { words: string[]; masks: number[] }>;
+}
+
+/** Builds the concept index once. */
+export function buildConceptIndex(): ConceptIndex {
+  const byHash = new Map<number, { words: string[]; masks: number[] }>();
+  for (const [name, list] of Object.entries(LEXICON) as [keyof typeof C, string][]) {
+    for (const w of list.split(' ')) {
+      if (!w) continue;
+      const h = wordHash(w, 0, w.length);
+      let e = byHash.get(h);
+      if (e === undefined) byHash.set(h, (e = { words: [], masks: [] }));
+      const k = e.words.indexOf(w);
+      if (k < 0) {
+        e.words.push(w);
+        e.masks.push(C[name]);
+      } else e.masks[k]! |= C[name];
+    }
+  }
+  return { byHash };
+}
+
+/** The tokens of one word view with their concept masks (buffers reused across calls). */
+export interface TokenTable {
+  n: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  masks: Int32Array;
+}
+
+/** A fresh, growable token table. */
+export function tokenTable(): TokenTable {
+  return { n: 0, starts: new Int32Array(512), ends: new Int32Array(512), masks: new Int32Array(512) };
+}
+
+/** Appends a token (called from the anchor pass). */
+export function pushToken(t: TokenTable, start: number, end: number, mask: number): void {
+  if (t.n === t.starts.length) {
+    const grow = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    t.starts = grow(t.starts);
+    t.ends = grow(t.ends);
+    t.masks = grow(t.masks);
+  }
+  t.starts[t.n] = start;
+  t.ends[t.n] = end;
+  t.masks[t.n] = mask;
+  t.n++;
+}
+
+/** Scores of the concept patterns, with the token span that scored highest for each. */
+export interface ConceptScores {
+  override: number;
+  overrideSpan: [number, number];
+  nolimits: number;
+  nolimitsSpan: [number, number];
+  extract: number;
+  extractSpan: [number, number];
+  artifact: number;
+  address: number;
+  addressSpan: [number, number];
+}
+
+const OVERRIDE_AHEAD = 7;
+const PASSIVE_BEHIND = 3;
+const CONTEXT_SPAN = 10;
+
+/** Evaluates the concept patterns over a token table of `words`. */
+export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
+  const { n, masks } = t;
+  const has = (i: number, bit: number): boolean => i >= 0 && i < n && (masks[i]! & bit) !== 0;
+  const is = (i: number, w: string): boolean => i >= 0 && i < n && t.ends[i]! - t.starts[i]! === w.length && words.startsWith(w, t.starts[i]!);
+  const firstPersonBefore = (j: number): boolean => has(j - 1, C.FIRST) || (has(j - 2, C.FIRST) && !has(j - 1, C.YOUR));
+  const s: ConceptScores = {
+    override: 0, overrideSpan: [0, 0], nolimits: 0, nolimitsSpan: [0, 0], extract: 0, extractSpan: [0, 0], artifact: 0, address: 0, addressSpan: [0, 0],
+  };
+  const markerBetween = (a: number, b: number): boolean => {
+    for (let k = a; k <= b; k++) if (has(k, C.TEMPORAL | C.YOUR)) return true;
+    return false;
+  };
+  for (let i = 0; i < n; i++) {
+    const m = masks[i]!;
+    if (m === 0) continue;
+    // --- override ---
+    if ((m & C.OVERRIDE) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR)))) {
+      for (let j = i + 1; j < n && j <= i + OVERRIDE_AHEAD; j++) {
+        if (has(j, C.INSTR) && !firstPersonBefore(j)) {
+          const score = markerBetween(i + 1, j - 1) || has(j + 1, C.TEMPORAL) || has(j + 2, C.TEMPORAL) ? 1 : 0.7;
+          if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
+          break;
+        }
+        if (has(j, C.TOLD) && (is(j + 1, 'you') || is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
+          if (!has(j - 1, C.FIRST) && !is(j - 1, 'i') && !is(j - 1, 'we')) (s.override = 1), (s.overrideSpan = [i, j]);
+          break;
+        }
+      }
+      for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2; j--) {
+        if (has(j, C.TOLD) && (is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
+          (s.override = 1), (s.overrideSpan = [j, i]);
+          break;
+        }
+        if (j >= i - PASSIVE_BEHIND && has(j, C.INSTR) && !firstPersonBefore(j)) {
+          const score = has(j - 1, C.TEMPORAL | C.YOUR) || has(j - 2, C.TEMPORAL | C.YOUR) ? 1 : 0.6;
+          if (score > s.override) (s.override = score), (s.overrideSpan = [j, i]);
+          break;
+        }
+      }
+    }
+    // --- no limits ---
+    let limitsEnd = -1;
+    if ((m & C.UNF) !== 0) limitsEnd = i;
+    else if ((m & C.NOLIM) !== 0) {
+      for (let j = i + 1; j < n && j <= i + 4; j++) {
+        if (has(j, C.LIMIT)) {
+          limitsEnd = j;
+          break;
+        }
+        if (!has(j, C.FILLER)) break;
+      }
+    }
+    if (limitsEnd >= 0) {
+      let addressed = false;
+      for (let k = Math.max(0, i - CONTEXT_SPAN); k < n && k <= limitsEnd + CONTEXT_SPAN && !addressed; k++) {
+        if (has(k, C.YOU | C.PERSONA)) addressed = true;
+      }
+      if (!addressed) for (let k = Math.max(0, i - 3); k <= limitsEnd + 3 && k < n; k++) if (has(k, C.AI)) addressed = true;
+      const score = addressed ? 1 : 0.5;
+      if (score > s.nolimits) (s.nolimits = score), (s.nolimitsSpan = [i, limitsEnd]);
+    }
+    // --- "the instructions you were given" / "qué instrucciones te dieron" ---
+    if ((m & C.INSTR) !== 0 && !firstPersonBefore(i)) {
+      for (let j = i + 1; j < n && j <= i + 4; j++) {
+        if (has(j, C.TOLD) && (has(j - 1, C.YOU | C.OBJ) || has(j + 1, C.YOU | C.OBJ) || is(j - 1, 'were') || is(j - 1, 'been'))) {
+          let verb = false;
+          for (let k = Math.max(0, i - 6); k < n && k <= j + 6 && !verb; k++) if (k !== i && has(k, C.EXTRACT)) verb = true;
+          const score = verb ? 1 : 0.4;
+          if (score > s.extract) (s.extract = score), (s.extractSpan = [i, j]);
+          break;
+        }
+      }
+    }
+    // --- extraction ---
+    const art = artifactAt(i);
+    if (art > 0) {
+      s.artifact = Math.max(s.artifact, 0.4);
+      let verb = false;
+      for (let k = Math.max(0, i - 8); k < i && !verb; k++) if (has(k, C.EXTRACT)) verb = true;
+      for (let k = i + 1; k < n && k <= i + 5 && !verb; k++) if (has(k, C.EXTRACT)) verb = true;
+      if (verb && art > s.extract) (s.extract = art), (s.extractSpan = [Math.max(0, i - 3), Math.min(n - 1, i + 1)]);
+    }
+    // --- address to an AI ---
+    if ((m & C.AI) !== 0) {
+      const addressed =
+        has(i - 1, C.ADDR) ||
+        (has(i - 2, C.ADDR) && !has(i - 1, C.FIRST)) ||
+        (is(i - 3, 'if') && has(i - 2, C.YOU)) ||
+        (is(i - 4, 'if') && has(i - 3, C.YOU)) ||
+        has(i + 1, C.READS) ||
+        ((is(i - 2, 'when') || is(i - 2, 'once') || is(i - 2, 'whenever') || is(i - 2, 'if')) && has(i + 1, C.READS | C.IMPER));
+      if (addressed && s.address < 0.5) (s.address = 0.5), (s.addressSpan = [Math.max(0, i - 2), i]);
+    }
+  }
+  return s;
+
+  /** 1 for a system artifact of the model's own, 0.8 for "your instructions/rules", 0 otherwise. */
+  function artifactAt(i: number): number {
+    const m = masks[i]!;
+    const notOwn = has(i - 1, C.FIRST) || (has(i - 2, C.FIRST) && !has(i - 1, C.YOUR));
+    if ((m & C.COMPOUND) !== 0) return notOwn ? 0 : 1;
+    if ((m & C.SYSWORD) !== 0 && has(i + 1, C.PNOUN)) return notOwn ? 0 : 1;
+    if ((m & C.PNOUN) === 0) return 0;
+    if (has(i + 1, C.SYSWORD) || (has(i + 1, C.ROMOF) && has(i + 2, C.SYSWORD))) return notOwn ? 0 : 1;
+    if (is(i, 'context') && is(i + 1, 'window')) return notOwn ? 0 : 1;
+    if (has(i - 1, C.SYSQUAL) || has(i + 1, C.SYSQUAL)) return notOwn ? 0 : 1;
+    if (has(i + 1, C.ABOUT)) return 0;
+    if (has(i - 1, C.WEAKQUAL) && has(i - 2, C.YOUR)) return 1;
+    if (has(i - 1, C.YOUR) && !is(i, 'settings') && !is(i, 'setup') && !is(i, 'context') && !is(i, 'message')) return 0.8;
+    return 0;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Concept word lists for the co-occurrence scorer (accent-stripped, lower case, apostrophes
+ * removed, as in the word view). English first, then Spanish, French, German, Italian,
+ * Portuguese and Dutch. A word may belong to several concepts.
+ */
+
+/** Concept bits. */
+export const C = {
+  OVERRIDE: 1 << 0,
+  FOLLOW: 1 << 1,
+  NEGATOR: 1 << 2,
+  INSTR: 1 << 3,
+  TEMPORAL: 1 << 4,
+  FIRST: 1 << 5,
+  NOLIM: 1 << 6,
+  LIMIT: 1 << 7,
+  UNF: 1 << 8,
+  YOU: 1 << 9,
+  AI: 1 << 10,
+  PERSONA: 1 << 11,
+  EXTRACT: 1 << 12,
+  SYSWORD: 1 << 13,
+  PNOUN: 1 << 14,
+  SYSQUAL: 1 << 15,
+  YOUR: 1 << 16,
+  FILLER: 1 << 17,
+  ADDR: 1 << 18,
+  TOLD: 1 << 19,
+  COMPOUND: 1 << 20,
+  ROMOF: 1 << 21,
+  IMPER: 1 << 22,
+  ABOUT: 1 << 23,
+  WEAKQUAL: 1 << 24,
+  HOWTO: 1 << 25,
+  READS: 1 << 26,
+  OBJ: 1 << 27,
+} as const;
+
+/** Words of each concept. */
+export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
+  OVERRIDE:
+    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overwrite skip abandon neglect nevermind scrap ditch cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
+    'ignora ignorar ignoren olvida olvidar olvide olviden olvidate omite omitir descarta descartar desobedece anula anular ' +
+    'ignorez ignorer oublie oubliez oublier oublies neglige negligez contourne contournez annule annulez outrepasse ' +
+    'ignoriere ignorieren ignoriert ignorier vergiss vergessen vergesst missachte missachten verwirf ubergehe uberspringe ' +
+    'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
+    'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
+  FOLLOW: 'follow following obey obeying listen adhere comply respect apply applies matter matters sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
+  NEGATOR: 'dont not no never stop longer nicht kein keine pas ne nao non niet nunca jamais mai',
+  INSTR:
+    'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols ruleset ' +
+    'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
+    'regles ordres contraintes filtres programmation anweisungen anweisung regeln vorgaben richtlinien befehle einschrankungen instruktionen anordnungen programmierung vorschriften ' +
+    'istruzioni istruzione regole indicazioni direttive restrizioni limiti filtri vincoli instrucoes instrucao regras diretrizes ordens restricoes instructies regels',
+  TOLD: 'told instructed programmed taught given gave dicho dijeron dieron dio indicaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
+  TEMPORAL:
+    'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer default current ' +
+    'anteriores anterior previas previa previos iniciales inicial todas todos tus sus cualquier arriba antes originales ' +
+    'precedentes precedente anterieures anterieure initiales toutes tous tes vos dessus avant ' +
+    'vorherigen vorherige vorigen bisherigen bisherige alle deine ihre obigen vorher bisher samtliche fruheren ursprunglichen anfanglichen alten ' +
+    'precedenti tutte tutti tue tuoi prima iniziali originali suas seus iniciais originais vorige eerdere jouw',
+  FIRST: 'my our a an mi mis nuestras nuestros mon ma mes notre nos mein meine meinen unser unsere mio mia miei mie meu minha meus minhas un une ein eine einen uno una um uma mijn onze',
+  NOLIM: 'no without zero free freed unbound beyond lacks lacking never sin sans ohne senza sem nessuna nessun ninguna ningun aucune aucun keine kein nenhuma nenhum',
+  LIMIT:
+    'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies safeguards guardrails constraints limit compass conscience scruples ' +
+    'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
+    'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
+  FILLER: 'any all the your its of a an moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
+  UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
+  YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas',
+  AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
+  PERSONA: 'pretend pretending roleplay simulate simulating emulate imagine become persona character mode act acting behave roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
+  EXTRACT:
+    'reveal show print display output repeat recite tell give share leak dump list write copy paste expose disclose return echo provide reproduce quote cite spell describe summarize summarise paraphrase translate what whats which send ' +
+    'muestra muestrame mostrar mostrarme revela revelame revelar dime decir dame imprime imprimir repite repetir escribe copia comparte cual cuales ensename ' +
+    'affiche affichez montre montrez revele revelez donne donnez repete repetez ecris ecrivez dis dites quel quelle quels quelles partage copie recopie divulgue ' +
+    'copialas copialos copiala copialo muestramelas muestramelos muestramela dimelas dimelos dimelo escribelas escribelos imprimelas repitelas revelalas ' +
+    'zeig zeige zeigen gib geben nenne nennen verrate verraten wiederhole drucke schreibe schreib offenbare teile kopiere was welche ' +
+    'mostra mostrami rivela rivelami dimmi stampa ripeti scrivi dammi condividi qual quali mostre revele diga diz imprima repita escreva compartilhe quais exiba copie toon herhaal geef',
+  SYSWORD: 'system sistema systeme systeem',
+  PNOUN:
+    'prompt prompts message instructions instruction rules guidelines directives programming configuration config settings setup context preprompt ' +
+    'mensaje instrucciones indicaciones reglas configuracion consignes regles anweisungen instruktionen vorgaben regeln nachricht konfiguration messaggio istruzioni regole impostazioni configurazione mensagem instrucoes regras configuracao instructies',
+  COMPOUND: 'systemprompt systemprompts preprompt metaprompt systemanweisungen systemnachricht systeminstructies systeemprompt',
+  SYSQUAL:
+    'initial original hidden secret internal confidential developer starting underlying base ' +
+    'iniciales inicial originales ocultas ocultos secretas secretos internas confidenciales initiales cachees secretes internes confidentielles ' +
+    'ursprunglichen anfanglichen versteckten geheimen internen initialen iniziali nascoste segrete interne iniciais originais',
+  WEAKQUAL: 'full complete entire exact verbatim raw whole first completo completas complet completes vollstandigen complete',
+  YOUR: 'your ur thy tu tus su sus ton ta tes votre vos dein deine deinen deinem deiner ihre ihren ihrem tuo tua tue tuoi seu sua seus suas teu je jouw uw',
+  ROMOF: 'del de du di do des della dello delle dos da',
+  ABOUT: 'for on about regarding to when if of concerning para sobre pour sur fur uber per su',
+  IMPER: 'say tell write respond reply output print send forward email recommend praise delete run execute call click visit include mention rate rank approve transfer reveal ignore answer post upload share collect steal grant',
+  ADDR: 'to for dear hey attention note memo notice important',
+  HOWTO: 'how',
+  READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
+  OBJ: 'te ti dir vous t lhe',
+};
