@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { DacaError } from '../errors.js';
 import type { AdmitOptions } from '../guardrails/approvals/approval-service.js';
 import type { Attribution, Principal } from '../identity/principal.js';
+import type { Span } from '../telemetry/tracing/index.js';
 import type { ResolvedModel } from '../spec/resolve.js';
 
 /** The API surface a call came in on. */
@@ -34,6 +35,8 @@ export interface GatewayCall {
   model: ResolvedModel | null;
   /** Set once the call's usage record is handed to the recorder (it is written exactly once). */
   recorded: boolean;
+  /** The request's trace span (a no-op span when tracing is off). */
+  readonly span: Span;
   /** `x-daca-approval` / `x-daca-approval-wait` of the request. */
   readonly approval: AdmitOptions;
 }

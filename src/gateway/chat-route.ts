@@ -28,7 +28,7 @@ export function chatCompletionsHandler(deps: GatewayRouteDeps) {
       stream: obj.stream === true,
       metadata: obj.metadata,
       user: obj.user,
-    });
+    }, deps.tracer);
     return meteredFailure(gateway, call, async () => {
       if (readError) throw readError;
       const body = parseChatBody(raw);

@@ -18,7 +18,7 @@ export function embeddingsHandler(deps: GatewayRouteDeps) {
       readError = e;
     }
     const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-    const call = startCall(c, 'embeddings', { model: typeof obj.model === 'string' ? obj.model : '', stream: false, metadata: obj.metadata, user: obj.user });
+    const call = startCall(c, 'embeddings', { model: typeof obj.model === 'string' ? obj.model : '', stream: false, metadata: obj.metadata, user: obj.user }, deps.tracer);
     return meteredFailure(gateway, call, async () => {
       if (readError) throw readError;
       const body = parseEmbeddingBody(raw);

@@ -16,6 +16,7 @@ import { toolBlockedError } from '../guardrails/tools/tool-policy.js';
 import type { UsageRecorder } from '../metering/usage-recorder.js';
 import type { CallContext, ChatChunk, ChatRequest, ChatResult, EmbeddingRequest, EmbeddingResult, ModelProvider, ToolCall } from '../providers/types.js';
 import type { ModelCatalog, ResolvedModel } from '../spec/resolve.js';
+import { finishRequestSpan, SpanKind } from '../telemetry/tracing/index.js';
 import { admit, type Admission } from './admission.js';
 import type { GatewayCall } from './call.js';
 import type { GatewayGuards } from './guards.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   agentModels?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Optional guard engines (limits, budgets, approvals, tools, resilience). */
   guards?: GatewayGuards;
+  /** Called once per upstream attempt with its outcome (metrics of upstream health). */
+  onUpstream?: (provider: string, ok: boolean) => void;
 }
 
 /** A streamed call: iterate `chunks`; `meter()` is final once iteration ends. */
@@ -176,7 +179,7 @@ export class Gateway {
     let result: EmbeddingResult;
     const timer = this.startTimeout(call);
     try {
-      result = await this.provider(model).embed({ ...req, model: model.upstream }, this.callContext(call, call.signal));
+      result = (await this.runUpstream(call, model, (m, ctx) => this.provider(m).embed({ ...req, model: m.upstream }, ctx))).value;
     } catch (e) {
       throw this.translate(call, e);
     } finally {
@@ -205,10 +208,6 @@ export class Gateway {
     return this.opts.providers.get(m.provider)!;
   }
 
-  private callContext(call: GatewayCall, signal: AbortSignal): CallContext {
-    return call.traceparent ? { signal, requestId: call.id, traceparent: call.traceparent } : { signal, requestId: call.id };
-  }
-
   private resolveOrRelease(call: GatewayCall, adm: Admission, name: string): ResolvedModel {
     try {
       return this.resolve(call, 'chat', name);
@@ -224,11 +223,30 @@ export class Gateway {
     return setTimeout(() => call.abort(new UpstreamTimeoutError(`the upstream did not answer within ${ms} ms (server.upstream_timeout_ms)`)), ms);
   }
 
-  /** Runs an upstream attempt through the resilient caller when configured, else directly. */
+  /**
+   * Runs an upstream attempt through the resilient caller when configured, else directly. Each
+   * attempt gets a client span (its traceparent is forwarded upstream) and reports its outcome.
+   */
   private async runUpstream<T>(call: GatewayCall, model: ResolvedModel, attempt: (m: ResolvedModel, ctx: CallContext) => Promise<T>): Promise<{ value: T; model: ResolvedModel }> {
+    const traced = async (m: ResolvedModel, signal: AbortSignal): Promise<T> => {
+      const up = call.span.child(`${call.route === 'embeddings' ? 'embeddings' : 'chat'} ${m.upstream}`, { 'gen_ai.provider.name': m.provider, 'gen_ai.request.model': m.upstream }, { kind: SpanKind.CLIENT });
+      const tp = up.traceparent() ?? call.traceparent;
+      const ctx: CallContext = tp ? { signal, requestId: call.id, traceparent: tp } : { signal, requestId: call.id };
+      try {
+        const v = await attempt(m, ctx);
+        this.opts.onUpstream?.(m.provider, true);
+        return v;
+      } catch (e) {
+        if (!(call.signal.reason instanceof ClientClosedError) && !(e instanceof DacaError && e.callerFault)) this.opts.onUpstream?.(m.provider, false);
+        up.recordError(e);
+        throw e;
+      } finally {
+        up.end();
+      }
+    };
     const r = this.guards.resilience;
-    if (!r) return { value: await attempt(model, this.callContext(call, call.signal)), model };
-    const out = await r.run(model.name, (m, signal) => attempt(m, this.callContext(call, signal)), { signal: call.signal, filter: (m) => this.permits(call, m) });
+    if (!r) return { value: await traced(model, call.signal), model };
+    const out = await r.run(model.name, traced, { signal: call.signal, filter: (m) => this.permits(call, m) });
     return { value: out.value, model: out.model };
   }
 
@@ -313,6 +331,7 @@ export class Gateway {
   private record(call: GatewayCall, status: number, errorCode: string | null, meter: CallMeter | null): Promise<void> {
     call.recorded = true;
     const rec = usageRecordOf(call, status, errorCode, meter);
+    finishRequestSpan(call.span, rec);
     return this.opts.recorder.record(rec, this.opts.durability === 'strict' ? { wait: true } : undefined);
   }
 }

@@ -28,7 +28,7 @@ export function messagesHandler(deps: GatewayRouteDeps) {
       readError = e;
     }
     const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-    const call = startCall(c, 'messages', { model: typeof obj.model === 'string' ? obj.model : '', stream: obj.stream === true, metadata: obj.metadata });
+    const call = startCall(c, 'messages', { model: typeof obj.model === 'string' ? obj.model : '', stream: obj.stream === true, metadata: obj.metadata }, deps.tracer);
     return meteredFailure(gateway, call, async () => {
       if (readError) throw readError;
       const parsed = AnthropicMessagesRequestSchema.safeParse(raw);

@@ -9,6 +9,7 @@ import type { Principal } from '../identity/principal.js';
 import { newRequestId, type GatewayCall, type GatewayRoute } from './call.js';
 import { onClientGone } from './node-response.js';
 import type { Gateway } from './gateway.js';
+import { NOOP_TRACER, requestSpanName, requestStartAttributes, type Tracer } from '../telemetry/tracing/index.js';
 
 /** Hono variables set by daca's middleware. */
 export interface DacaVariables {
@@ -20,6 +21,8 @@ export interface DacaVariables {
 export interface GatewayRouteDeps {
   gateway: Gateway;
   maxBodyBytes: number;
+  /** Tracer for request spans (NOOP_TRACER when absent). */
+  tracer?: Tracer;
 }
 
 /** Builds the call for a request whose body has been read (or failed to be read). */
@@ -27,6 +30,7 @@ export function startCall(
   c: Context<{ Variables: DacaVariables }>,
   route: GatewayRoute,
   fields: { model: string; stream: boolean; metadata?: unknown; user?: unknown },
+  tracer: Tracer = NOOP_TRACER,
 ): GatewayCall {
   const principal = c.get('principal');
   const attribution = attribute(principal, {
@@ -41,6 +45,15 @@ export function startCall(
     id = newRequestId();
     c.set('requestId', id);
   }
+  const t0 = performance.now();
+  const traceparent = c.req.header('traceparent');
+  const tracestate = c.req.header('tracestate');
+  const span = tracer.startRequestSpan(requestSpanName(route, fields.model), {
+    ...(traceparent ? { traceparent } : {}),
+    ...(tracestate ? { tracestate } : {}),
+    startTimeMs: performance.timeOrigin + t0,
+    attributes: () => requestStartAttributes({ id: id!, route, requestedModel: fields.model, stream: fields.stream, ...attribution }),
+  });
   const ac = new AbortController();
   const abort = (reason: DacaError): void => {
     if (!ac.signal.aborted) ac.abort(reason);
@@ -49,13 +62,14 @@ export function startCall(
   return {
     id,
     startedAt: Date.now(),
-    t0: performance.now(),
+    t0,
     route,
     principal,
     attribution,
     signal: ac.signal,
     abort,
-    traceparent: c.req.header('traceparent'),
+    traceparent,
+    span,
     stream: fields.stream,
     requestedModel: fields.model,
     model: null,

@@ -33,10 +33,11 @@ import { defaultUiDir, uiRoutes, uiSessionSecret } from './ui.js';
 /** Builds the Hono app of a daca node. */
 export function createApp(s: Services, state: { ready: boolean } = { ready: true }): Hono<{ Variables: DacaVariables }> {
   const app = new Hono<{ Variables: DacaVariables }>();
-  const deps = { gateway: s.gateway, maxBodyBytes: s.spec.spec.server.max_body_bytes };
+  const deps = { gateway: s.gateway, maxBodyBytes: s.spec.spec.server.max_body_bytes, tracer: s.tracer };
   const flush = () => s.recorder.flush();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/metrics', async (c) => c.body(await s.metrics.render(), 200, { 'content-type': s.metrics.contentType }));
   app.get('/readyz', async (c) => {
     try {
       await s.store.keys.get('readyz-probe');

@@ -23,6 +23,8 @@ import type { Principal } from '../identity/principal.js';
 import { preloadTokenizer } from '../metering/tokenizer.js';
 import { UsageRecorder } from '../metering/usage-recorder.js';
 import { usageEventData } from '../telemetry/events/usage-event.js';
+import { GatewayMetrics } from '../telemetry/metrics.js';
+import { tracerFromEnv, type Tracer } from '../telemetry/tracing/index.js';
 import { createProviders } from '../providers/registry.js';
 import type { ModelProvider } from '../providers/types.js';
 import type { LoadedSpec } from '../spec/loader.js';
@@ -59,6 +61,10 @@ export interface GuardEngines {
 /** Everything a running daca holds. */
 export interface Services {
   engines: GuardEngines;
+  /** Prometheus metrics (`/metrics`). */
+  metrics: GatewayMetrics;
+  /** OpenTelemetry spans (exported when OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  tracer: Tracer;
   spec: LoadedSpec;
   catalog: ModelCatalog;
   providers: Map<string, ModelProvider>;
@@ -119,12 +125,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const keyRing = new KeyRing({ store, builtIn });
   // Live event stream (`GET /api/events`); publishers: usage recorder, alerts, anomalies.
   const hub = new EventHub();
+  const m = spec.telemetry.metrics;
+  const metrics = new GatewayMetrics({ processMetrics: true, perAgentLabels: m.per_agent_labels, perTeamLabels: m.per_team_labels, maxLabelValues: m.max_label_values });
+  const tracer = tracerFromEnv({ capturePayloads: spec.telemetry.capture_payloads, onError: (e) => logger.warn({ err: e }, 'trace export failed') });
   const recorder = new UsageRecorder({
     repo: store.usage,
     flushMs: spec.server.usage_flush_ms,
     batchSize: spec.server.usage_batch_size,
     onError: (e) => logger.error({ err: e }, 'usage write failed; will retry'),
     onRecord: (r) => {
+      metrics.observe(r);
       if (hub.subscribers) hub.publish('usage', usageEventData(r));
     },
   });
@@ -153,11 +163,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   };
   const agentModels = new Map<string, ReadonlySet<string>>();
   for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));
-  const gateway = new Gateway({ catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels, guards });
+  for (const name of providers.keys()) metrics.setUpstreamHealth(name, true);
+  const gateway = new Gateway({
+    catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels, guards,
+    onUpstream: (provider, ok) => metrics.observeUpstream(provider, ok),
+  });
   observability.start();
 
   return {
-    engines, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, logger, adminKey, devKey, dataDir: opts.dataDir,
+    engines, metrics, tracer, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, logger, adminKey, devKey, dataDir: opts.dataDir,
     async close() {
       await observability.close();
       await recorder.close();
@@ -166,6 +180,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       await engines.budgets.close().catch((e: unknown) => logger.error({ err: e }, 'budget write-back on shutdown failed'));
       await engines.limits.close().catch(() => {});
       for (const p of providers.values()) await p.close?.().catch(() => {});
+      await tracer.shutdown().catch(() => {});
       await store.close();
     },
   };

@@ -125,6 +125,22 @@ export const KeySchema = z
   })
   .strict();
 
+/** Metrics and tracing settings. */
+export const TelemetrySchema = z
+  .object({
+    /** Export prompts and completions as span events (off: they never leave daca in traces). */
+    capture_payloads: z.boolean().default(false),
+    metrics: z
+      .object({
+        per_agent_labels: z.boolean().default(false).describe('an `agent` label on request metrics (cardinality grows with agents)'),
+        per_team_labels: z.boolean().default(true),
+        max_label_values: z.number().int().positive().default(200).describe('values beyond this per label become "other"'),
+      })
+      .strict()
+      .default({ per_agent_labels: false, per_team_labels: true, max_label_values: 200 }),
+  })
+  .strict();
+
 /** Server-wide settings. */
 export const ServerSchema = z
   .object({
@@ -156,6 +172,7 @@ export const SpecSchema = z
     rate_limits: RateLimitsSchema.default([]).describe('requests/min, tokens/min and concurrency per key, agent, team or tenant'),
     alerts: AlertsSchema.default(AlertsSchema.parse({})).describe('alert rules, webhooks and evaluation interval'),
     anomalies: AnomaliesSchema.default(AnomaliesSchema.parse({})).describe('peer-group anomaly detection settings'),
+    telemetry: TelemetrySchema.default(TelemetrySchema.parse({})).describe('Prometheus labels and trace content'),
     audit: AuditSpecSchema.default(AuditSpecSchema.parse({})).describe('audit ledger: batching, checkpoints, content capture, retention'),
     approvals: ApprovalsSchema.default(ApprovalsSchema.parse({})).describe('when a request needs a human approval'),
     tools: ToolsSchema.default({}).describe('per-agent tool allow-lists and argument schemas'),
