@@ -4,9 +4,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadDefaultSpec } from '../spec/default-spec.js';
-import { loadSpecFile } from '../spec/loader.js';
-import { startDaca } from '../server/serve.js';
+import type { LoadedSpec } from '../spec/loader.js';
 
 /** Flags of `daca up`. */
 interface UpFlags {
@@ -18,9 +16,10 @@ interface UpFlags {
 }
 
 /** Picks the spec: `--spec`, `DACA_SPEC`, `./daca.yaml`, else the embedded default. */
-export async function loadSpecFor(flag: string | undefined) {
+export async function loadSpecFor(flag: string | undefined): Promise<LoadedSpec> {
   const path = flag ?? process.env.DACA_SPEC ?? (existsSync('daca.yaml') ? 'daca.yaml' : undefined);
-  return path ? loadSpecFile(resolve(path)) : loadDefaultSpec();
+  if (path) return (await import('../spec/loader.js')).loadSpecFile(resolve(path));
+  return (await import('../spec/default-spec.js')).loadDefaultSpec();
 }
 
 /** Registers `daca up`. */
@@ -37,6 +36,8 @@ export function registerUp(program: Command): void {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${flags.port}'`);
       const spec = await loadSpecFor(flags.spec);
+      // The server graph is loaded only when serving, so other commands start fast.
+      const { startDaca } = await import('../server/serve.js');
       const node = await startDaca({
         spec,
         port,
