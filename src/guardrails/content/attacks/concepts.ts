@@ -98,6 +98,10 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
   const s: ConceptScores = {
     override: 0, overrideSpan: [0, 0], nolimits: 0, nolimitsSpan: [0, 0], extract: 0, extractSpan: [0, 0], artifact: 0, address: 0, addressSpan: [0, 0],
   };
+  const markerYour = (a: number, b: number): boolean => {
+    for (let k = a; k <= b; k++) if (has(k, C.YOUR)) return true;
+    return false;
+  };
   const markerBetween = (a: number, b: number): boolean => {
     for (let k = a; k <= b; k++) if (has(k, C.TEMPORAL | C.YOUR)) return true;
     return false;
@@ -106,8 +110,22 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     const m = masks[i]!;
     if (m === 0) continue;
     // --- override ---
-    if ((m & C.OVERRIDE) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR)))) {
+    if ((m & (C.OVERRIDE | C.REMOVAL)) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR)))) {
+      const removal = (m & C.OVERRIDE) === 0 && (m & C.REMOVAL) !== 0;
       for (let j = i + 1; j < n && j <= i + OVERRIDE_AHEAD; j++) {
+        if (removal) {
+          // "removed all your safety guidelines": strong only when the model's own rules are meant
+          if (has(j, C.INSTR) && markerYour(i + 1, j - 1)) {
+            if (1 > s.override) (s.override = 1), (s.overrideSpan = [i, j]);
+            break;
+          }
+          continue;
+        }
+        if (has(j, C.SOFTINSTR) && !firstPersonBefore(j)) {
+          const score = markerYour(i + 1, j - 1) ? 1 : 0.5;
+          if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
+          break;
+        }
         if (has(j, C.INSTR) && !firstPersonBefore(j)) {
           const score = markerBetween(i + 1, j - 1) || has(j + 1, C.TEMPORAL) || has(j + 2, C.TEMPORAL) ? 1 : 0.7;
           if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
@@ -118,7 +136,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           break;
         }
       }
-      for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2; j--) {
+      for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2 && !removal; j--) {
         if (has(j, C.TOLD) && (is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
           (s.override = 1), (s.overrideSpan = [j, i]);
           break;

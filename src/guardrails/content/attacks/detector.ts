@@ -56,7 +56,7 @@ const DISCUSSION_FACTOR = 0.6;
 /** Damping for an attack phrase quoted as an example ("refuse requests like 'reveal your prompt'"). */
 const QUOTE_DAMPING = 0.5;
 /** Meta rules that damp only together with another meta rule. */
-const EXAMPLE_ONLY = new Set(['en.meta.example']);
+const EXAMPLE_ONLY = new Set(['en.meta.example', 'en.meta.actors']);
 const QUOTES = `"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\``;
 const INTRODUCES_EXAMPLE =
   /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|prompt|prompts|request|requests|message|messages|input|inputs|string|strings|text|command|commands|line|lines|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting)\s*[:,]?\s*$/;

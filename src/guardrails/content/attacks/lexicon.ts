@@ -34,6 +34,8 @@ export const C = {
   HOWTO: 1 << 25,
   READS: 1 << 26,
   OBJ: 1 << 27,
+  REMOVAL: 1 << 28,
+  SOFTINSTR: 1 << 29,
 } as const;
 
 /** Words of each concept. */
@@ -45,16 +47,16 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'ignoriere ignorieren ignoriert ignorier vergiss vergessen vergesst missachte missachten verwirf ubergehe uberspringe ' +
     'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
     'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
-  FOLLOW: 'follow following obey obeying listen adhere comply respect apply applies matter matters sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
+  FOLLOW: 'follow following obey obeying listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
   NEGATOR: 'dont not no never stop longer nicht kein keine pas ne nao non niet nunca jamais mai',
   INSTR:
     'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols ruleset ' +
     'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
     'regles ordres contraintes filtres programmation anweisungen anweisung regeln vorgaben richtlinien befehle einschrankungen instruktionen anordnungen programmierung vorschriften ' +
     'istruzioni istruzione regole indicazioni direttive restrizioni limiti filtri vincoli instrucoes instrucao regras diretrizes ordens restricoes instructies regels',
-  TOLD: 'told instructed programmed taught given gave dicho dijeron dieron dio indicaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
+  TOLD: 'told instructed programmed taught given gave configured dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
   TEMPORAL:
-    'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer default current ' +
+    'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer developers default current ' +
     'anteriores anterior previas previa previos iniciales inicial todas todos tus sus cualquier arriba antes originales ' +
     'precedentes precedente anterieures anterieure initiales toutes tous tes vos dessus avant ' +
     'vorherigen vorherige vorigen bisherigen bisherige alle deine ihre obigen vorher bisher samtliche fruheren ursprunglichen anfanglichen alten ' +
@@ -65,7 +67,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies safeguards guardrails constraints limit compass conscience scruples ' +
     'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
     'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
-  FILLER: 'any all the your its of a an moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
+  FILLER: 'any all the your its of a an longer moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
   UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
   YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas',
   AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
@@ -95,4 +97,6 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   HOWTO: 'how',
   READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
   OBJ: 'te ti dir vous t lhe',
+  REMOVAL: 'remove removed removing delete deleted deleting disable disabled disabling lift lifted suspend suspended eliminate eliminated strip stripped deactivate deactivated',
+  SOFTINSTR: 'task tasks role purpose objective mission job persona goal',
 };

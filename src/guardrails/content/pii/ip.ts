@@ -12,6 +12,7 @@ const VERSION_BEFORE = /(?:\bv|version|ver\.?|release|build|rev\.?|firmware|pyth
 const HEX_COLON = /[0-9A-Fa-f:.]/;
 
 /** Public resolvers and other well-known service addresses identify no one. */
+const ROUTERS = new Set(['192.168.0.1', '192.168.1.1', '10.0.0.1', '192.168.0.254', '192.168.1.254', '10.0.0.138']);
 const WELL_KNOWN = new Set(['8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220']);
 
 function octetsOk(s: string): boolean {
@@ -22,6 +23,8 @@ function octetsOk(s: string): boolean {
   if (n.some((x) => x > 255)) return false;
   if (n[0] === 0 || n[0] === 127 || n[0]! >= 240) return false;
   if (n[0] === 255) return false; // netmasks and broadcast
+  const isPrivate = n[0] === 10 || (n[0] === 192 && n[1] === 168) || (n[0] === 172 && n[1]! >= 16 && n[1]! <= 31);
+  if (isPrivate && (n[3] === 0 || n[3] === 255 || ROUTERS.has(s))) return false; // networks, broadcast, default gateways
   return true;
 }
 
