@@ -104,7 +104,13 @@ export function scanText(text: string, direction: Direction, policy: GuardrailPo
     const ctx = scanContext(text);
     const hits: EntityHit[] = [];
     for (const d of cp.detectors) d(ctx, hits);
-    for (const h of hits) if (cp.entities.has(h.entity)) findings.push(toFinding(h, text));
+    // detectors run in priority order: a later hit overlapping an earlier one is the same text read twice
+    const kept: EntityHit[] = [];
+    for (const h of hits) {
+      if (!cp.entities.has(h.entity) || kept.some((k) => h.start < k.end && k.start < h.end)) continue;
+      kept.push(h);
+      findings.push(toFinding(h, text));
+    }
   }
   return decide(text, findings, policy, opts);
 }

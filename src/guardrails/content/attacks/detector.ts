@@ -160,7 +160,7 @@ function conceptHits(words: string, hits: RuleHit[]): void {
   if (c.nolimits > 0) hits.push({ rule: synthetic('concept.nolimits', 'en.nolimits', 'jailbreak', c.nolimits), match: span(c.nolimitsSpan) });
   if (c.extract > 0) hits.push({ rule: synthetic('concept.extract', 'en.extract', 'system_prompt_extraction', c.extract), match: span(c.extractSpan) });
   if (c.artifact > 0) hits.push({ rule: synthetic('concept.artifact', 'en.sysnoun', 'system_prompt_extraction', c.artifact), match: '' });
-  if (c.address > 0) hits.push({ rule: synthetic('concept.address', 'en.ifai', 'prompt_injection', c.address), match: span(c.addressSpan) });
+  if (c.address > 0) hits.push({ rule: synthetic('concept.address', 'en.address', 'prompt_injection', c.address), match: span(c.addressSpan) });
 }
 
 /** The attack category (injection, jailbreak or extraction) with the highest score. */

@@ -4,7 +4,7 @@
  */
 import type { EntityDetector } from '../detectors.js';
 
-const USERINFO = /^([^\s:@/?#"'<>]{0,128}):([^\s/?#"'<>]{1,256})@[A-Za-z0-9[\]._-]/;
+const USERINFO = /^([^\s:@/?#"'<>]{0,128}):([^\s/"'<>]{1,256})@[A-Za-z0-9[\]._-]/;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 /** Values that stand for a password rather than being one. */
 export const PLACEHOLDER =
