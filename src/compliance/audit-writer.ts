@@ -13,8 +13,9 @@ import { newAuditId } from './audit-id.js';
 import type { AuditEntry, AuditReceipt } from './audit-types.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { LedgerAppender } from './ledger-appender.js';
-import type { BatchPreparer } from './batch-preparer.js';
-import type { PreparedBatch, StampedEntry } from './prepare-records.js';
+import type { BatchPreparer, NumberedBatch } from './batch-preparer.js';
+import { serialQueue } from './ledger-appender.js';
+import type { AppendResult, StampedEntry } from './prepare-records.js';
 
 /** Options of an AuditWriter. */
 export interface AuditWriterOptions {
@@ -52,6 +53,9 @@ export class AuditWriter {
   private sinceCheckpoint = 0;
   private lastCheckpointAt: number;
   private checkpointing: Promise<Checkpoint | null> | null = null;
+  /** Prepares and hands batches to the appender strictly in order (commits may overlap). */
+  private readonly send = serialQueue();
+  private readonly appending = new Set<Promise<unknown>>();
   private readonly o: Required<AuditWriterOptions>;
 
   constructor(
@@ -153,12 +157,24 @@ export class AuditWriter {
   }
 
   private async write(batch: StampedEntry[], start: number, waiters: Waiter[]): Promise<void> {
-    let prepared: PreparedBatch | null = null;
+    let prepared: NumberedBatch | null = null;
     try {
-      prepared = await this.preparer.prepare(batch);
-      const receipts = await this.appender.append(prepared);
+      const sent = await this.send(async () => {
+        // Without a known head, wait for the batches in flight once so this one can be chained here.
+        if (!this.preparer.predicting && this.appending.size) await Promise.allSettled(this.appending);
+        prepared = await this.preparer.prepare(batch, waiters.map((w) => w.pos - start));
+        const done = this.appender.append(prepared.batch);
+        this.appending.add(done);
+        void done.then(
+          () => this.appending.delete(done),
+          () => this.appending.delete(done),
+        );
+        return { done };
+      });
+      const result: AppendResult = await sent.done;
+      this.preparer.settled(prepared!, result);
       this.failures = 0;
-      for (const w of waiters) w.resolve(receipts[w.pos - start]!);
+      for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve(result.receipts[i]!);
       this.sinceCheckpoint += batch.length;
       if (this.sinceCheckpoint >= this.o.checkpointEvery || this.o.now() - this.lastCheckpointAt >= this.o.checkpointMs) void this.checkpoint().catch(this.o.onError);
     } catch (e) {

@@ -22,6 +22,18 @@ export function canonicalize(value: unknown): string {
   return write(value);
 }
 
+/** Serialised member names: the same few names repeat in every record. */
+const KEYS = new Map<string, string>();
+
+function key(k: string): string {
+  let v = KEYS.get(k);
+  if (v === undefined) {
+    v = str(k);
+    if (KEYS.size < 10_000) KEYS.set(k, v);
+  }
+  return v;
+}
+
 function str(s: string): string {
   if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw new InvalidRequestError('canonical JSON: a string holds a lone UTF-16 surrogate (RFC 8785 §3.2.2.2)');
   return JSON.stringify(s);
@@ -58,7 +70,7 @@ function write(v: unknown): string {
         if (e === undefined || typeof e === 'function' || typeof e === 'symbol') continue;
         if (!first) out += ',';
         first = false;
-        out += str(k) + ':' + write(e);
+        out += key(k) + ':' + write(e);
       }
       return out + '}';
     }

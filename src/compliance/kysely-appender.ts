@@ -4,14 +4,13 @@
  * schema), so several daca nodes append to one chain without forking it.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditReceipt } from './audit-types.js';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { AuditSigner } from './key-material.js';
 import type { LedgerAppender } from './ledger-appender.js';
 import { serialQueue } from './ledger-appender.js';
 import type { LedgerTables } from './ledger-tables.js';
 import { MerkleFrontier, leafHash } from './merkle.js';
-import { chainRecords, receiptsOf, type PreparedBatch } from './prepare-records.js';
+import { chainUnderLock, type AppendResult, type PreparedBatch } from './prepare-records.js';
 import { GENESIS_HASH } from './record-hash.js';
 
 type Tx = Transaction<LedgerTables>;
@@ -40,10 +39,10 @@ export class KyselyAppender implements LedgerAppender {
     return h ? { seq: Number(h.seq), hash: h.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
-  append(batch: PreparedBatch): Promise<AuditReceipt[]> {
+  append(batch: PreparedBatch): Promise<AppendResult> {
     return this.serial(async () => {
       try {
-        const { receipts, leaves, before } = await this.db.transaction().execute(async (trx) => {
+        const { result, rows, before } = await this.db.transaction().execute(async (trx) => {
           await this.lock(trx);
           if (batch.newKeys.length)
             await trx
@@ -51,7 +50,7 @@ export class KyselyAppender implements LedgerAppender {
               .values(batch.newKeys.map((k) => ({ kid: k.kid, subject_ref: k.subjectRef, wrapped: k.wrapped, created_at: k.createdAt, erased_at: null })))
               .execute();
           const before = await this.head(trx);
-          const { rows, leaves } = chainRecords(batch.records, before);
+          const { rows, result } = chainUnderLock(batch, before);
           for (let i = 0; i < rows.length; i += CHUNK) {
             const chunk = rows.slice(i, i + CHUNK);
             await trx
@@ -67,11 +66,11 @@ export class KyselyAppender implements LedgerAppender {
               .execute();
             await trx.insertInto('audit_payloads').values(chunk.map((r) => ({ seq: r.seq, body: r.body, inputs: r.inputs }))).execute();
           }
-          return { receipts: receiptsOf(rows), leaves, before };
+          return { result, rows, before };
         });
-        if (this.frontier && this.frontier.size === before.seq) for (const l of leaves) this.frontier.append(leafHash(l));
+        if (this.frontier && this.frontier.size === before.seq) for (const r of rows) this.frontier.append(leafHash(Buffer.from(r.hash, 'hex')));
         else this.frontier = null;
-        return receipts;
+        return result;
       } catch (e) {
         this.frontier = null;
         throw e;

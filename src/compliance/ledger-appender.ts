@@ -4,16 +4,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import type { AuditReceipt } from './audit-types.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { AuditSigner } from './key-material.js';
-import type { PreparedBatch } from './prepare-records.js';
+import type { AppendResult, PreparedBatch } from './prepare-records.js';
 import { SqliteLedgerCore } from './sqlite-ledger-core.js';
 
 /** Appends batches to the ledger: assigns sequence numbers and chains hashes under a lock. */
 export interface LedgerAppender {
-  /** Commits one prepared batch (all or nothing) and returns one receipt per record, in order. */
-  append(batch: PreparedBatch): Promise<AuditReceipt[]>;
+  /** Commits one prepared batch (all or nothing). */
+  append(batch: PreparedBatch): Promise<AppendResult>;
   /** Signs a checkpoint over all records so far; null when the newest one covers them. */
   checkpoint(now: number): Promise<Checkpoint | null>;
   close(): Promise<void>;
@@ -74,7 +73,7 @@ export class InThreadSqliteAppender implements LedgerAppender {
     }
   }
 
-  append(batch: PreparedBatch): Promise<AuditReceipt[]> {
+  append(batch: PreparedBatch): Promise<AppendResult> {
     return this.serial(async () => {
       await this.begin();
       return this.core.appendBegun(batch);

@@ -4,19 +4,28 @@
  * verifiers (the iterative algorithms of RFC 9162 §2.1.3.2 and §2.1.4.2, which check RFC 6962 proofs).
  * Hashes are 32-byte Buffers.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
+// Reused buffers for the common 32-byte case: one-shot hashing is about twice as fast as createHash().
+const LEAF_BUF = Buffer.alloc(33);
+const NODE_BUF = Buffer.alloc(65, 1);
+
 /** `SHA-256(0x00 || data)`: the hash of one leaf. */
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF).update(data).digest();
+  if (data.length !== 32) return createHash('sha256').update(LEAF).update(data).digest();
+  LEAF_BUF.set(data, 1);
+  return hash('sha256', LEAF_BUF, 'buffer');
 }
 
 /** `SHA-256(0x01 || left || right)`: the hash of an interior node. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE).update(left).update(right).digest();
+  if (left.length !== 32 || right.length !== 32) return createHash('sha256').update(NODE).update(left).update(right).digest();
+  NODE_BUF.set(left, 1);
+  NODE_BUF.set(right, 33);
+  return hash('sha256', NODE_BUF, 'buffer');
 }
 
 /** The hash of the empty tree: `SHA-256("")`. */

@@ -22,11 +22,35 @@ export interface PreparedRecord {
   inputs: string | null;
 }
 
+/** The newest record of the chain. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
 /** What an appender commits in one transaction. */
 export interface PreparedBatch {
   records: PreparedRecord[];
   /** Subject keys created for this batch (inserted in the same transaction). */
   newKeys: NewSubjectKeyRow[];
+  /**
+   * Set when the writer already chained the records after this head (its prediction of the
+   * ledger's head). The appender keeps them when the head under its lock is this one, and
+   * re-chains them otherwise (another writer appended meanwhile, or an earlier batch failed).
+   */
+  chainedAfter?: ChainHead;
+  /** Indexes of the records whose receipts the caller waits for (strict appends). */
+  want: number[];
+}
+
+/** What an appender reports for a committed batch. */
+export interface AppendResult {
+  /** Receipts of the records listed in `want`, in that order. */
+  receipts: AuditReceipt[];
+  /** The ledger's head after this batch. */
+  head: ChainHead;
+  /** True when the appender had to chain the records itself. */
+  rechained: boolean;
 }
 
 /** A chained record: everything the two tables store. */
@@ -95,29 +119,43 @@ export function prepareRecords(entries: readonly StampedEntry[], master: Buffer,
 
 /**
  * Assigns sequence numbers after `head` and chains the hashes, turning the prepared records into
- * chained ones in place. Returns them, the new head, and each record's 32-byte hash (Merkle leaf data).
+ * chained ones in place. Returns them and the new head.
  */
-export function chainRecords(
-  prepared: readonly PreparedRecord[],
-  head: { seq: number; hash: string },
-): { rows: ChainedRecord[]; head: { seq: number; hash: string }; leaves: Buffer[] } {
+export function chainRecords(prepared: readonly PreparedRecord[], head: ChainHead): { rows: ChainedRecord[]; head: ChainHead } {
   let prev: Buffer = Buffer.from(head.hash, 'hex');
   let seq = head.seq;
   const rows = prepared as ChainedRecord[];
-  const leaves: Buffer[] = new Array(prepared.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     seq++;
     const h = chainHash(prev, canonicalHeader(r.header, seq));
     r.seq = seq;
     r.hash = h.toString('hex');
-    leaves[i] = h;
     prev = h;
   }
-  return { rows, head: { seq, hash: rows.length ? rows[rows.length - 1]!.hash : head.hash }, leaves };
+  return { rows, head: { seq, hash: rows.length ? rows[rows.length - 1]!.hash : head.hash } };
 }
 
-/** Receipts of chained rows. */
-export function receiptsOf(rows: readonly ChainedRecord[]): AuditReceipt[] {
-  return rows.map((r) => ({ id: r.header.id, seq: r.seq, hash: r.hash }));
+/**
+ * Chains a batch under the append lock: keeps the writer's chaining when it was done after the
+ * actual head, else chains again. Returns the rows, whether they were re-chained, and the result.
+ */
+export function chainUnderLock(batch: PreparedBatch, head: ChainHead): { rows: ChainedRecord[]; result: AppendResult } {
+  const pre = batch.chainedAfter;
+  let rows: ChainedRecord[];
+  let rechained = false;
+  if (pre && pre.seq === head.seq && pre.hash === head.hash) rows = batch.records as ChainedRecord[];
+  else {
+    rows = chainRecords(batch.records, head).rows;
+    rechained = true;
+  }
+  const last = rows[rows.length - 1];
+  return {
+    rows,
+    result: {
+      receipts: batch.want.map((i) => ({ id: rows[i]!.header.id, seq: rows[i]!.seq, hash: rows[i]!.hash })),
+      head: last ? { seq: last.seq, hash: last.hash } : head,
+      rechained,
+    },
+  };
 }

@@ -62,9 +62,16 @@ export function headerObject(h: RecordHeader, seq: number): Record<string, unkno
   };
 }
 
+let scratch = Buffer.allocUnsafe(16_384);
+
 /** `SHA-256(prev || canonical)` as a Buffer. `prev` is the previous record's 32-byte hash. */
 export function chainHash(prev: Buffer, canonical: string): Buffer {
-  return createHash('sha256').update(prev).update(canonical, 'utf8').digest();
+  // One-shot hashing over a reused buffer: about twice as fast as createHash().update().update().
+  if (prev.length !== 32) return createHash('sha256').update(prev).update(canonical, 'utf8').digest();
+  if (scratch.length < 32 + canonical.length * 3) scratch = Buffer.allocUnsafe(32 + canonical.length * 3);
+  prev.copy(scratch, 0);
+  const n = scratch.write(canonical, 32, 'utf8');
+  return hash('sha256', scratch.subarray(0, 32 + n), 'buffer');
 }
 
 /** Hex SHA-256 of a canonical payload part. */

@@ -5,11 +5,10 @@
  * worker thread, or in-thread when the compiled worker is not available. Synchronous by design.
  */
 import type Database from 'better-sqlite3';
-import type { AuditReceipt } from './audit-types.js';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { AuditSigner } from './key-material.js';
 import { MerkleFrontier, leafHash } from './merkle.js';
-import { chainRecords, receiptsOf, type PreparedBatch } from './prepare-records.js';
+import { chainUnderLock, type AppendResult, type ChainedRecord, type PreparedBatch } from './prepare-records.js';
 import { GENESIS_HASH } from './record-hash.js';
 
 type Stmt = Database.Statement;
@@ -52,11 +51,11 @@ export class SqliteLedgerCore {
   }
 
   /** Appends a batch inside a transaction opened by {@link begin}; commits, or rolls back and throws. */
-  appendBegun(batch: PreparedBatch): AuditReceipt[] {
+  appendBegun(batch: PreparedBatch): AppendResult {
     try {
       for (const k of batch.newKeys) this.insKey.run(k.kid, k.subjectRef, k.wrapped, k.createdAt);
       const before = this.head();
-      const { rows, leaves } = chainRecords(batch.records, before);
+      const { rows, result } = chainUnderLock(batch, before);
       const full = rows.length - (rows.length % ROWS_PER_STATEMENT);
       const rp: unknown[] = new Array(16 * ROWS_PER_STATEMENT);
       const pp: unknown[] = new Array(3 * ROWS_PER_STATEMENT);
@@ -82,9 +81,9 @@ export class SqliteLedgerCore {
         }
       }
       this.db.exec('COMMIT');
-      if (this.frontier && this.frontier.size === before.seq) for (const l of leaves) this.frontier.append(leafHash(l));
+      if (this.frontier && this.frontier.size === before.seq) for (const r of rows) this.frontier.append(leafHash(Buffer.from(r.hash, 'hex')));
       else this.frontier = null;
-      return receiptsOf(rows);
+      return result;
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.frontier = null;
@@ -125,7 +124,7 @@ export class SqliteLedgerCore {
   }
 }
 
-function recordParams(r: ReturnType<typeof chainRecords>['rows'][number], a: unknown[], o: number): void {
+function recordParams(r: ChainedRecord, a: unknown[], o: number): void {
   const h = r.header;
   a[o] = r.seq;
   a[o + 1] = h.id;

@@ -7,11 +7,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors.js';
-import type { AuditReceipt } from './audit-types.js';
 import type { Checkpoint } from './checkpoint.js';
 import { privatePemOf, type AuditSigner } from './key-material.js';
 import type { LedgerAppender, SqliteSync } from './ledger-appender.js';
-import type { PreparedBatch } from './prepare-records.js';
+import type { AppendResult, PreparedBatch } from './prepare-records.js';
 
 /** Starts the audit worker for a SQLite file, or returns null when it cannot run here. */
 export function startWorkerAppender(file: string, signer: AuditSigner, opts: { sync?: SqliteSync; busyTimeoutMs?: number } = {}): LedgerAppender | null {
@@ -48,11 +47,25 @@ export function startWorkerAppender(file: string, signer: AuditSigner, opts: { s
   };
   return {
     maxInFlight: 2,
-    append: (batch: PreparedBatch) => call<AuditReceipt[]>({ op: 'append', json: JSON.stringify(batch) }),
+    append: (batch: PreparedBatch) => {
+      // Payload texts travel beside the JSON (structured clone copies them) instead of being escaped into it.
+      const n = batch.records.length;
+      const bodies = new Array<string>(n);
+      const inputs = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const r = batch.records[i]!;
+        bodies[i] = r.body;
+        inputs[i] = r.inputs;
+        r.body = '';
+        r.inputs = null;
+      }
+      return call<AppendResult>({ op: 'append', json: JSON.stringify(batch), bodies, inputs });
+    },
     checkpoint: (now: number) => call<Checkpoint | null>({ op: 'checkpoint', now }),
     async close() {
       if (dead) return;
       const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+      worker.ref(); // an unreferenced worker would let the process exit before it closes the database
       worker.postMessage({ op: 'close' });
       await exited;
     },
