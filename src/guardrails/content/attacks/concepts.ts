@@ -15,29 +15,31 @@
  * - address: text that speaks to an AI ("note to the AI", "if you are an LLM").
  */
 import { wordHash } from './engine.js';
-import { C, LEXICON } from './lexicon.js';
+import { C, C2, LEXICON, LEXICON2 } from './lexicon.js';
 
 /** Concept masks by word hash (with the words, to rule out collisions). */
 export interface ConceptIndex {
-  byHash: Map<number, { words: string[]; masks: number[] }>;
+  byHash: Map<number, { words: string[]; masks: number[]; masks2: number[] }>;
 }
 
 /** Builds the concept index once. */
 export function buildConceptIndex(): ConceptIndex {
-  const byHash = new Map<number, { words: string[]; masks: number[] }>();
-  for (const [name, list] of Object.entries(LEXICON) as [keyof typeof C, string][]) {
-    for (const w of list.split(' ')) {
-      if (!w) continue;
-      const h = wordHash(w, 0, w.length);
-      let e = byHash.get(h);
-      if (e === undefined) byHash.set(h, (e = { words: [], masks: [] }));
-      const k = e.words.indexOf(w);
-      if (k < 0) {
-        e.words.push(w);
-        e.masks.push(C[name]);
-      } else e.masks[k]! |= C[name];
+  const byHash = new Map<number, { words: string[]; masks: number[]; masks2: number[] }>();
+  const add = (w: string, bit: number, second: boolean): void => {
+    const h = wordHash(w, 0, w.length);
+    let e = byHash.get(h);
+    if (e === undefined) byHash.set(h, (e = { words: [], masks: [], masks2: [] }));
+    let k = e.words.indexOf(w);
+    if (k < 0) {
+      k = e.words.push(w) - 1;
+      e.masks.push(0);
+      e.masks2.push(0);
     }
-  }
+    if (second) e.masks2[k]! |= bit;
+    else e.masks[k]! |= bit;
+  };
+  for (const [name, list] of Object.entries(LEXICON) as [keyof typeof C, string][]) for (const w of list.split(' ')) if (w) add(w, C[name], false);
+  for (const [name, list] of Object.entries(LEXICON2) as [keyof typeof C2, string][]) for (const w of list.split(' ')) if (w) add(w, C2[name], true);
   return { byHash };
 }
 
@@ -47,15 +49,16 @@ export interface TokenTable {
   starts: Int32Array;
   ends: Int32Array;
   masks: Int32Array;
+  masks2: Int32Array;
 }
 
 /** A fresh, growable token table. */
 export function tokenTable(): TokenTable {
-  return { n: 0, starts: new Int32Array(512), ends: new Int32Array(512), masks: new Int32Array(512) };
+  return { n: 0, starts: new Int32Array(512), ends: new Int32Array(512), masks: new Int32Array(512), masks2: new Int32Array(512) };
 }
 
 /** Appends a token (called from the anchor pass). */
-export function pushToken(t: TokenTable, start: number, end: number, mask: number): void {
+export function pushToken(t: TokenTable, start: number, end: number, mask: number, mask2: number): void {
   if (t.n === t.starts.length) {
     const grow = (a: Int32Array): Int32Array => {
       const b = new Int32Array(a.length * 2);
@@ -65,10 +68,12 @@ export function pushToken(t: TokenTable, start: number, end: number, mask: numbe
     t.starts = grow(t.starts);
     t.ends = grow(t.ends);
     t.masks = grow(t.masks);
+    t.masks2 = grow(t.masks2);
   }
   t.starts[t.n] = start;
   t.ends[t.n] = end;
   t.masks[t.n] = mask;
+  t.masks2[t.n] = mask2;
   t.n++;
 }
 
@@ -93,10 +98,15 @@ const CONTEXT_SPAN = 10;
 export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
   const { n, masks } = t;
   const has = (i: number, bit: number): boolean => i >= 0 && i < n && (masks[i]! & bit) !== 0;
+  const has2 = (i: number, bit: number): boolean => i >= 0 && i < n && (t.masks2[i]! & bit) !== 0;
   const is = (i: number, w: string): boolean => i >= 0 && i < n && t.ends[i]! - t.starts[i]! === w.length && words.startsWith(w, t.starts[i]!);
   const firstPersonBefore = (j: number): boolean => has(j - 1, C.FIRST) || (has(j - 2, C.FIRST) && !has(j - 1, C.YOUR));
   const s: ConceptScores = {
     override: 0, overrideSpan: [0, 0], nolimits: 0, nolimitsSpan: [0, 0], extract: 0, extractSpan: [0, 0], artifact: 0, address: 0, addressSpan: [0, 0],
+  };
+  const markerIn = (a: number, b: number, bit: number): boolean => {
+    for (let k = a; k <= b; k++) if (has(k, bit)) return true;
+    return false;
   };
   const markerYour = (a: number, b: number): boolean => {
     for (let k = a; k <= b; k++) if (has(k, C.YOUR)) return true;
@@ -108,7 +118,17 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
   };
   for (let i = 0; i < n; i++) {
     const m = masks[i]!;
-    if (m === 0) continue;
+    if (m === 0 && t.masks2[i] === 0) continue;
+    // --- "the instructions you got from your operator are void" ---
+    if (has2(i, C2.STATE) && has(i - 1, C.BEMODAL)) {
+      for (let j = i - 2; j >= 0 && j >= i - 9; j--) {
+        if (has(j, C.INSTR | C.SOFTINSTR) && !firstPersonBefore(j)) {
+          const score = markerBetween(Math.max(0, j - 2), i - 2) ? 1 : 0.8;
+          if (score > s.override) (s.override = score), (s.overrideSpan = [j, i]);
+          break;
+        }
+      }
+    }
     // --- override ---
     if ((m & (C.OVERRIDE | C.REMOVAL)) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR)))) {
       const removal = (m & C.OVERRIDE) === 0 && (m & C.REMOVAL) !== 0;
@@ -136,12 +156,15 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           break;
         }
       }
+      if (removal && has(i - 1, C.INSTR) && has(i - 2, C.YOUR)) (s.override = 1), (s.overrideSpan = [i - 2, i]);
+      // "instructions override the old ones" is a statement: the passive/verb-final reading needs a be/modal or a participle
+      const passiveOk = /(?:ed|en|ieren|iert|ado|ados|ees?|ato|ati)$/.test(words.slice(t.starts[i]!, t.ends[i]!));
       for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2 && !removal; j--) {
         if (has(j, C.TOLD) && (is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
           (s.override = 1), (s.overrideSpan = [j, i]);
           break;
         }
-        if (j >= i - PASSIVE_BEHIND && has(j, C.INSTR) && !firstPersonBefore(j)) {
+        if (j >= i - PASSIVE_BEHIND && has(j, C.INSTR) && !firstPersonBefore(j) && (passiveOk || markerIn(j + 1, i - 1, C.BEMODAL))) {
           const score = has(j - 1, C.TEMPORAL | C.YOUR) || has(j - 2, C.TEMPORAL | C.YOUR) ? 1 : 0.6;
           if (score > s.override) (s.override = score), (s.overrideSpan = [j, i]);
           break;
@@ -161,11 +184,11 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
       }
     }
     if (limitsEnd >= 0) {
+      // addressed to the model: "you (have|are …) no rules", an AI noun next to it, or a role-play verb before it
       let addressed = false;
-      for (let k = Math.max(0, i - CONTEXT_SPAN); k < n && k <= limitsEnd + CONTEXT_SPAN && !addressed; k++) {
-        if (has(k, C.YOU | C.PERSONA)) addressed = true;
-      }
-      if (!addressed) for (let k = Math.max(0, i - 3); k <= limitsEnd + 3 && k < n; k++) if (has(k, C.AI)) addressed = true;
+      for (let k = Math.max(0, i - 3); k < i && !addressed; k++) if (has(k, C.YOU)) addressed = true;
+      for (let k = Math.max(0, i - 3); k <= limitsEnd + 3 && k < n && !addressed; k++) if (has(k, C.AI)) addressed = true;
+      for (let k = Math.max(0, i - CONTEXT_SPAN); k < i && !addressed; k++) if (has(k, C.PERSONA)) addressed = true;
       const score = addressed ? 1 : 0.5;
       if (score > s.nolimits) (s.nolimits = score), (s.nolimitsSpan = [i, limitsEnd]);
     }
@@ -214,6 +237,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if (has(i + 1, C.SYSWORD) || (has(i + 1, C.ROMOF) && has(i + 2, C.SYSWORD))) return notOwn ? 0 : 1;
     if (is(i, 'context') && is(i + 1, 'window')) return notOwn ? 0 : 1;
     if (has(i - 1, C.SYSQUAL) || has(i + 1, C.SYSQUAL)) return notOwn ? 0 : 1;
+    if (has(i + 1, C.YOU) && (has2(i + 2, C2.RUNWITH) || has2(i + 3, C2.RUNWITH))) return 1;
     if (has(i + 1, C.ABOUT)) return 0;
     if (has(i - 1, C.WEAKQUAL) && has(i - 2, C.YOUR)) return 1;
     if (has(i - 1, C.YOUR) && !is(i, 'settings') && !is(i, 'setup') && !is(i, 'context') && !is(i, 'message')) return 0.8;

@@ -160,14 +160,15 @@ export function locateAnchors(words: string, set: RuleSet, concepts?: ConceptInd
       }
       if (table !== undefined && concepts !== undefined) {
         let mask = 0;
+        let mask2 = 0;
         const ce = concepts.byHash.get(h);
         if (ce !== undefined) {
           for (let k = 0; k < ce.words.length; k++) {
             const word = ce.words[k]!;
-            if (word.length === i - start && words.startsWith(word, start)) mask = ce.masks[k]!;
+            if (word.length === i - start && words.startsWith(word, start)) (mask = ce.masks[k]!), (mask2 = ce.masks2[k]!);
           }
         }
-        pushToken(table, start, i, mask);
+        pushToken(table, start, i, mask, mask2);
       }
     }
     start = i + 1;

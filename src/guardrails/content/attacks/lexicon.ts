@@ -36,7 +36,20 @@ export const C = {
   OBJ: 1 << 27,
   REMOVAL: 1 << 28,
   SOFTINSTR: 1 << 29,
+  BEMODAL: 1 << 30,
 } as const;
+
+/** Second-level concept bits (a separate mask word). */
+export const C2 = {
+  STATE: 1 << 0,
+  RUNWITH: 1 << 1,
+} as const;
+
+/** Words of second-level concepts. */
+export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
+  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
+  RUNWITH: 'running operating working using loaded configured initialized initialised given set built programmed',
+};
 
 /** Words of each concept. */
 export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
@@ -48,7 +61,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
     'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
   FOLLOW: 'follow following obey obeying listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
-  NEGATOR: 'dont not no never stop longer nicht kein keine pas ne nao non niet nunca jamais mai',
+  NEGATOR: 'dont not never stop longer nicht kein keine pas ne nao non niet nunca jamais mai',
   INSTR:
     'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols ruleset ' +
     'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
@@ -71,10 +84,11 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
   YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas',
   AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
-  PERSONA: 'pretend pretending roleplay simulate simulating emulate imagine become persona character mode act acting behave roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
+  PERSONA: 'pretend pretending roleplay simulate simulating emulate persona act acting roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
   EXTRACT:
     'reveal show print display output repeat recite tell give share leak dump list write copy paste expose disclose return echo provide reproduce quote cite spell describe summarize summarise paraphrase translate what whats which send ' +
-    'muestra muestrame mostrar mostrarme revela revelame revelar dime decir dame imprime imprimir repite repetir escribe copia comparte cual cuales ensename ' +
+    'muestra muestrame mostrar mostrarme revela revelame revelar dime decir dame imprime imprimir repite repetir escribe escribir copia copiar comparte compartir cual cuales ensename ensenar pasar pasame enviar envia ' +
+    'afficher montrer reveler donner repeter ecrire imprimer dire partager copier recopier wiederholen drucken schreiben kopieren ausgeben mostrare rivelare stampare ripetere scrivere dare condividere copiare dizer escrever compartilhar copiar ' +
     'affiche affichez montre montrez revele revelez donne donnez repete repetez ecris ecrivez dis dites quel quelle quels quelles partage copie recopie divulgue ' +
     'copialas copialos copiala copialo muestramelas muestramelos muestramela dimelas dimelos dimelo escribelas escribelos imprimelas repitelas revelalas ' +
     'zeig zeige zeigen gib geben nenne nennen verrate verraten wiederhole drucke schreibe schreib offenbare teile kopiere was welche ' +
@@ -98,5 +112,6 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
   OBJ: 'te ti dir vous t lhe',
   REMOVAL: 'remove removed removing delete deleted deleting disable disabled disabling lift lifted suspend suspended eliminate eliminated strip stripped deactivate deactivated',
-  SOFTINSTR: 'task tasks role purpose objective mission job persona goal',
+  SOFTINSTR: 'task tasks role purpose objective mission job persona goal settings configuration config',
+  BEMODAL: 'are is be been were was should must can will shall to zu sind werden wurden sollst musst sollen mussen son seran deben sont doivent devono devem sao',
 };

@@ -25,7 +25,8 @@ export const detectEmails: EntityDetector = (ctx, out) => {
     while (s < at && (t[s] === '.' || t[s] === "'")) s++;
     const cand = t.slice(s, e);
     const m = s < at ? SHAPE.exec(cand) : null;
-    const sshRemote = t[e] === ':' && t.slice(s, at) === 'git';
+    const before = t.slice(Math.max(0, s - 12), s);
+    const sshRemote = (t[e] === ':' && t.slice(s, at) === 'git') || /\b(?:ssh|scp|sftp|rsync|mosh)\b[^\n]*$/.test(before);
     if (m !== null && !FILE_EXT.has(m[1]!.toLowerCase()) && !sshRemote && !PLACEHOLDER_LOCAL.has(t.slice(s, at).toLowerCase())) {
       out.push({ entity: 'email', start: s, end: e, guardrail: 'pii.email', score: 0.95, reason: 'e-mail address' });
     }
