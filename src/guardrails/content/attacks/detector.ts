@@ -59,7 +59,7 @@ const QUOTE_DAMPING = 0.5;
 const EXAMPLE_ONLY = new Set(['en.meta.example', 'en.meta.actors']);
 const QUOTES = `"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\``;
 const INTRODUCES_EXAMPLE =
-  /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|prompt|prompts|request|requests|message|messages|input|inputs|string|strings|text|command|commands|line|lines|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting)\s*[:,]?\s*$/;
+  /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|prompt|prompts|request|requests|message|messages|input|inputs|string|strings|text|command|commands|line|lines|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting|translate|translating|translation of|spell|pronounce|define|means|meaning of|sentence|word|words)\s*[:,]?\s*$/;
 
 /**
  * True when the strongest hit sits inside quotes introduced as an example or a quotation (the

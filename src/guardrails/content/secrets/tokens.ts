@@ -91,8 +91,8 @@ function classify(ctx: { lower: string }, run: string, start: number): [number, 
       return [m[0].length, f.name, 'api_key'];
     }
   }
-  if (run.length === 40 && /^[A-Za-z0-9/+]{40}$/.test(run) && looksRandom(run) && contextBefore(ctx.lower, start, 60, AWS_SECRET_WORDS)) {
-    return [40, 'AWS secret access key', 'api_key'];
+  if (run.length >= 36 && run.length <= 44 && /^[A-Za-z0-9/+]+$/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run) && entropy(run) >= 3.8 && contextBefore(ctx.lower, start, 60, AWS_SECRET_WORDS)) {
+    return [run.length, 'AWS secret access key', 'api_key'];
   }
   if (run.length >= 20 && looksRandom(run) && contextBefore(ctx.lower, start, 24, BEARER_WORDS)) return [run.length, 'bearer token', 'api_key'];
   return undefined;
