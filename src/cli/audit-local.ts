@@ -18,7 +18,7 @@ export interface LocalFlags {
 
 /** The data dir: `--data-dir`, `DACA_DATA_DIR`, else `.daca`. */
 export function dataDirOf(f: LocalFlags): string {
-  return resolve(f.dataDir ?? process.env.DACA_DATA_DIR ?? '.daca');
+  return resolve(f.dataDir || process.env.DACA_DATA_DIR || '.daca');
 }
 
 /** Opens the store read/write (migrations run); fails when the embedded store does not exist. */

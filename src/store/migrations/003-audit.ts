@@ -1,8 +1,8 @@
 /**
  * Migration 003: the audit ledger — `audit_records` (the hash chain; created first), `audit_payloads`,
  * `audit_checkpoints`, `audit_subject_keys`, `audit_legal_holds`. Search indexes on optional
- * columns are partial (`WHERE col IS NOT NULL`) to keep appends cheap. On SQLite `seq` is an
- * `INTEGER PRIMARY KEY` (the rowid, 64-bit); on PostgreSQL a `bigint` primary key.
+ * columns are partial (`WHERE col IS NOT NULL`) to keep appends cheap. `audit_payloads.seq` is the
+ * rowid on SQLite (`INTEGER PRIMARY KEY`), a `bigint` on PostgreSQL.
  */
 import { SqliteAdapter, sql, type Kysely } from 'kysely';
 
@@ -12,7 +12,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('audit_records')
     .ifNotExists()
-    .addColumn('seq', seqType, (c) => c.primaryKey())
+    // Not an INTEGER PRIMARY KEY on SQLite on purpose: that would alias rowid, and tools that
+    // select `rowid` would get a column named `seq` instead.
+    .addColumn('seq', 'bigint', (c) => c.primaryKey())
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('ts', 'bigint', (c) => c.notNull())
     .addColumn('tenant', 'text', (c) => c.notNull())
