@@ -147,7 +147,8 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           break;
         }
         if (has(j, C.INSTR) && !firstPersonBefore(j)) {
-          const score = markerBetween(i + 1, j - 1) || has(j + 1, C.TEMPORAL) || has(j + 2, C.TEMPORAL) ? 1 : 0.7;
+          let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) ? 1 : 0.7;
+          if (has2(i, C2.THIRD)) score = 0.5; // "the model ignores the prompt" describes, it does not instruct
           if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
           break;
         }
@@ -186,10 +187,11 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if (limitsEnd >= 0) {
       // addressed to the model: "you (have|are …) no rules", an AI noun next to it, or a role-play verb before it
       let addressed = false;
+      let viaAI = false;
       for (let k = Math.max(0, i - 3); k < i && !addressed; k++) if (has(k, C.YOU)) addressed = true;
-      for (let k = Math.max(0, i - 3); k <= limitsEnd + 3 && k < n && !addressed; k++) if (has(k, C.AI)) addressed = true;
       for (let k = Math.max(0, i - CONTEXT_SPAN); k < i && !addressed; k++) if (has(k, C.PERSONA)) addressed = true;
-      const score = addressed ? 1 : 0.5;
+      for (let k = Math.max(0, i - 3); k <= limitsEnd + 3 && k < n && !addressed; k++) if (has(k, C.AI) && !has2(k + 1, C2.AIROLE)) addressed = viaAI = true;
+      const score = addressed ? (viaAI ? 0.8 : 1) : 0.5;
       if (score > s.nolimits) (s.nolimits = score), (s.nolimitsSpan = [i, limitsEnd]);
     }
     // --- "the instructions you were given" / "qué instrucciones te dieron" ---
@@ -209,12 +211,13 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if (art > 0) {
       s.artifact = Math.max(s.artifact, 0.4);
       let verb = false;
-      for (let k = Math.max(0, i - 8); k < i && !verb; k++) if (has(k, C.EXTRACT)) verb = true;
-      for (let k = i + 1; k < n && k <= i + 5 && !verb; k++) if (has(k, C.EXTRACT)) verb = true;
+      const extractVerb = (k: number): boolean => has(k, C.EXTRACT) && !has(k - 1, C.NEGATOR) && !is(k - 1, 'no');
+      for (let k = Math.max(0, i - 8); k < i && !verb; k++) if (extractVerb(k)) verb = true;
+      for (let k = i + 1; k < n && k <= i + 5 && !verb; k++) if (extractVerb(k)) verb = true;
       if (verb && art > s.extract) (s.extract = art), (s.extractSpan = [Math.max(0, i - 3), Math.min(n - 1, i + 1)]);
     }
     // --- address to an AI ---
-    if ((m & C.AI) !== 0) {
+    if ((m & C.AI) !== 0 && !has2(i + 1, C2.AIROLE)) {
       const addressed =
         has(i - 1, C.ADDR) ||
         (has(i - 2, C.ADDR) && !has(i - 1, C.FIRST)) ||

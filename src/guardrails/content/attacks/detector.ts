@@ -131,7 +131,7 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
   if (s.attack > 0) {
     // "example" words only damp a text that otherwise reads as a discussion of attacks
     let damping = discussing ? Math.max(meta, -MAX_DAMPING) : 0;
-    if (quotedAsExample(view.lower, hits.filter((h) => isAttack(h.rule)))) damping = Math.min(damping, -QUOTE_DAMPING);
+    if (quotedAsExample(view.lower, hits.filter((h) => isAttack(h.rule)))) damping -= QUOTE_DAMPING;
     s.attack = Math.max(0, s.attack + damping) * (discussing ? DISCUSSION_FACTOR : 1);
   }
   if (s.toxic > 0 && quotedAsExample(view.lower, hits.filter((h) => h.rule.cat === 'toxic'))) s.toxic = Math.max(0, s.toxic - QUOTE_DAMPING);

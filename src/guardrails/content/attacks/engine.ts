@@ -63,7 +63,7 @@ const LEAD_BACKOFF = 3;
 const PLAIN_WORD = /^[a-z0-9]+$/;
 
 /** Second id segments that group rules into one family (`en.override.the` and `en.override.your`). */
-const FAMILIES = new Set(['override', 'extract', 'nolimits', 'ifai', 'persona', 'address']);
+const FAMILIES = new Set(['override', 'extract', 'nolimits', 'persona', 'address', 'tell']);
 
 /** `en.override.the` and `en.override` are one family; other ids are their own family. */
 function familyOf(id: string): string {

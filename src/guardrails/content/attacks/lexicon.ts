@@ -43,12 +43,18 @@ export const C = {
 export const C2 = {
   STATE: 1 << 0,
   RUNWITH: 1 << 1,
+  POSTMARK: 1 << 2,
+  AIROLE: 1 << 3,
+  THIRD: 1 << 4,
 } as const;
 
 /** Words of second-level concepts. */
 export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
   STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
   RUNWITH: 'running operating working using loaded configured initialized initialised given set built programmed',
+  POSTMARK: 'above before previously earlier far until given provided received beforehand prior anteriores anterior previas iniciales precedentes anterieures initiales vorher bisher precedenti anteriori',
+  AIROLE: 'researcher researchers engineer engineers developer developers scientist scientists enthusiast enthusiasts company companies startup startups student students expert experts practitioner practitioners team teams professional professionals ethicist user users ethics safety policy product products',
+  THIRD: 'ignores disregards forgets overrides bypasses skips discards abandons neglects cancels',
 };
 
 /** Words of each concept. */
@@ -75,16 +81,16 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'vorherigen vorherige vorigen bisherigen bisherige alle deine ihre obigen vorher bisher samtliche fruheren ursprunglichen anfanglichen alten ' +
     'precedenti tutte tutti tue tuoi prima iniziali originali suas seus iniciais originais vorige eerdere jouw',
   FIRST: 'my our a an mi mis nuestras nuestros mon ma mes notre nos mein meine meinen unser unsere mio mia miei mie meu minha meus minhas un une ein eine einen uno una um uma mijn onze',
-  NOLIM: 'no without zero free freed unbound beyond lacks lacking never sin sans ohne senza sem nessuna nessun ninguna ningun aucune aucun keine kein nenhuma nenhum',
+  NOLIM: 'no without zero free freed unbound beyond lacks lacking never released liberated exempt relieved sin sans ohne senza sem nessuna nessun ninguna ningun aucune aucun keine kein nenhuma nenhum',
   LIMIT:
     'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies safeguards guardrails constraints limit compass conscience scruples ' +
     'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
     'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
-  FILLER: 'any all the your its of a an longer policy usage moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
+  FILLER: 'any all the your its of a an longer policy usage from moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
   UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
   YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas',
   AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
-  PERSONA: 'pretend pretending roleplay simulate simulating emulate persona act acting roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
+  PERSONA: 'pretend pretending roleplay simulate simulating emulate persona role act acting roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
   EXTRACT:
     'reveal show print display output repeat recite tell give share leak dump list write copy paste expose disclose return echo provide reproduce quote cite spell describe summarize summarise paraphrase translate what whats which send ' +
     'muestra muestrame mostrar mostrarme revela revelame revelar dime decir dame imprime imprimir repite repetir escribe escribir copia copiar comparte compartir cual cuales ensename ensenar pasar pasame enviar envia ' +
