@@ -7,8 +7,18 @@ import { randomBytes } from 'node:crypto';
 const PROCESS = randomBytes(5).toString('hex');
 let counter = 0;
 
+const ts36 = (ts: number): string => Math.max(0, Math.floor(ts)).toString(36).padStart(9, '0');
+
+/**
+ * The smallest id a record stamped at or after `ts` can have: ids sort by their timestamp, so the
+ * unique index on `id` doubles as the time index (`id >= idAtOrAfter(from) AND id < idAtOrAfter(to)`).
+ */
+export function idAtOrAfter(ts: number): string {
+  return `aud_${ts36(ts)}`;
+}
+
 /** A new record id for a record stamped at `ts` (ms). */
 export function newAuditId(ts: number): string {
   counter = (counter + 1) % 0x7fffffff;
-  return `aud_${ts.toString(36).padStart(9, '0')}${PROCESS}${counter.toString(36).padStart(6, '0')}`;
+  return `aud_${ts36(ts)}${PROCESS}${counter.toString(36).padStart(6, '0')}`;
 }

@@ -11,6 +11,7 @@ import { hash, sign } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.js';
+import { idAtOrAfter } from './audit-id.js';
 import type { AuditLedger } from './audit-ledger.js';
 import { LOG_ID } from './checkpoint.js';
 import { renderEvidenceReport, type EvidenceReportData } from './evidence-report.js';
@@ -73,8 +74,8 @@ export async function exportEvidence(ledger: AuditLedger, opts: EvidenceOptions)
   const reportRecords: EvidenceReportData['records'] = [];
   for (let after = 0; ; ) {
     let q = db.selectFrom('audit_records as r').leftJoin('audit_payloads as p', 'p.seq', 'r.seq').select(JOINED_COLUMNS).where('r.seq', '>', after).where('r.seq', '<=', treeSize);
-    if (opts.from !== undefined) q = q.where('r.ts', '>=', opts.from);
-    if (opts.to !== undefined) q = q.where('r.ts', '<', opts.to);
+    if (opts.from !== undefined) q = q.where('r.id', '>=', idAtOrAfter(opts.from)).where('r.ts', '>=', opts.from);
+    if (opts.to !== undefined) q = q.where('r.id', '<', idAtOrAfter(opts.to)).where('r.ts', '<', opts.to);
     if (opts.tenant !== undefined) q = q.where('r.tenant', '=', opts.tenant);
     const page = (await q.orderBy('r.seq').limit(PAGE).execute()) as JoinedRow[];
     for (const row of page) {

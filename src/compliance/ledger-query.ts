@@ -4,6 +4,7 @@
  * decrypts it with {@link revealPersonal}.
  */
 import type { Kysely } from 'kysely';
+import { idAtOrAfter } from './audit-id.js';
 import type { AuditKind, AuditRecord } from './audit-types.js';
 import type { LedgerTables } from './ledger-tables.js';
 import { JOINED_COLUMNS, recordOfRow, type JoinedRow } from './ledger-rows.js';
@@ -44,8 +45,8 @@ export async function searchAudit(db: Kysely<LedgerTables>, q: AuditSearch): Pro
   if (q.requestId !== undefined) s = s.where('r.request_id', '=', q.requestId);
   if (q.traceId !== undefined) s = s.where('r.trace_id', '=', q.traceId);
   if (q.kind !== undefined) s = s.where('r.kind', '=', q.kind);
-  if (q.from !== undefined) s = s.where('r.ts', '>=', q.from);
-  if (q.to !== undefined) s = s.where('r.ts', '<', q.to);
+  if (q.from !== undefined) s = s.where('r.id', '>=', idAtOrAfter(q.from)).where('r.ts', '>=', q.from);
+  if (q.to !== undefined) s = s.where('r.id', '<', idAtOrAfter(q.to)).where('r.ts', '<', q.to);
   if (q.beforeSeq !== undefined) s = s.where('r.seq', '<', q.beforeSeq);
   const rows = (await s.orderBy('r.seq', 'desc').limit(Math.min(1000, Math.max(1, q.limit ?? 100))).execute()) as JoinedRow[];
   return rows.map(recordOfRow);
@@ -62,8 +63,8 @@ export async function getAuditRecord(db: Kysely<LedgerTables>, idOrSeq: string):
 export async function recordsInRange(db: Kysely<LedgerTables>, q: { from?: number; to?: number; tenant?: string; afterSeq?: number; limit: number }): Promise<AuditRecord[]> {
   let s = base(db);
   if (q.tenant !== undefined) s = s.where('r.tenant', '=', q.tenant);
-  if (q.from !== undefined) s = s.where('r.ts', '>=', q.from);
-  if (q.to !== undefined) s = s.where('r.ts', '<', q.to);
+  if (q.from !== undefined) s = s.where('r.id', '>=', idAtOrAfter(q.from)).where('r.ts', '>=', q.from);
+  if (q.to !== undefined) s = s.where('r.id', '<', idAtOrAfter(q.to)).where('r.ts', '<', q.to);
   if (q.afterSeq !== undefined) s = s.where('r.seq', '>', q.afterSeq);
   return ((await s.orderBy('r.seq').limit(q.limit).execute()) as JoinedRow[]).map(recordOfRow);
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
+import { idAtOrAfter } from './audit-id.js';
 import type { AuditActor } from './audit-types.js';
 import type { AuditLedger } from './audit-ledger.js';
 import type { LedgerTables } from './ledger-tables.js';
@@ -127,6 +128,7 @@ export async function purgeExpired(ledger: AuditLedger, policy: RetentionPolicy,
     const candidates = db
       .selectFrom('audit_records as r')
       .innerJoin('audit_payloads as p', 'p.seq', 'r.seq')
+      .where('r.id', '<', idAtOrAfter(cutoffTs))
       .where('r.ts', '<', cutoffTs)
       .where(`p.${col}`, 'is not', null)
       .where((eb) => (job.cls === '*' ? eb.lit(true) : eb('r.class', '=', job.cls)))

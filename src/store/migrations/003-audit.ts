@@ -31,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('inputs_hash', 'text')
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_records_ts_idx').ifNotExists().on('audit_records').column('ts').execute();
+  // No index on ts: ids start with the timestamp (see audit-id.ts), so the unique id index serves time ranges.
   await db.schema.createIndex('audit_records_request_idx').ifNotExists().on('audit_records').column('request_id').where(sql.ref('request_id'), 'is not', null).execute();
   await db.schema.createIndex('audit_records_session_idx').ifNotExists().on('audit_records').column('session').where(sql.ref('session'), 'is not', null).execute();
   await db.schema.createIndex('audit_records_agent_idx').ifNotExists().on('audit_records').columns(['agent', 'ts']).execute();
