@@ -133,7 +133,7 @@ describe('audit ledger on SQLite', () => {
     expect(rep.problems.map((p) => p.kind)).toContain('checkpoint_key');
   });
 
-  it('commits concurrent strict appends together (group commit) with distinct, contiguous sequence numbers', async () => {
+  it('gives concurrent strict appends distinct, contiguous sequence numbers', async () => {
     env = await sqliteLedger({ flushMs: 1000 });
     const receipts = await Promise.all(Array.from({ length: 200 }, (_, i) => env!.ledger.appendAndWait(requestEntry(i))));
     const seqs = receipts.map((r) => r.seq).sort((a, b) => a - b);
