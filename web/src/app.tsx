@@ -12,6 +12,7 @@ import { navigate, useRoute } from './router';
 import { AgentDetailPage } from './pages/agent-detail';
 import { AgentsPage } from './pages/agents';
 import { AlertsPage } from './pages/alerts';
+import { ApprovalsPage } from './pages/approvals';
 import { LoginPage } from './pages/login';
 import { OverviewPage } from './pages/overview';
 import { SessionDetailPage } from './pages/session-detail';
@@ -22,6 +23,7 @@ const NAV = [
   { to: 'agents', label: 'Agents' },
   { to: 'sessions', label: 'Sessions' },
   { to: 'alerts', label: 'Alerts' },
+  { to: 'approvals', label: 'Approvals' },
 ] as const;
 
 function LiveStatus() {
@@ -54,6 +56,7 @@ function Page() {
   if (section === 'agents') return id ? <AgentDetailPage agent={id} /> : <AgentsPage />;
   if (section === 'sessions') return id ? <SessionDetailPage session={id} /> : <SessionsPage />;
   if (section === 'alerts') return <AlertsPage />;
+  if (section === 'approvals') return <ApprovalsPage />;
   return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;
 }
 
