@@ -133,6 +133,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if ((m & (C.OVERRIDE | C.REMOVAL)) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR)))) {
       const removal = (m & C.OVERRIDE) === 0 && (m & C.REMOVAL) !== 0;
       for (let j = i + 1; j < n && j <= i + OVERRIDE_AHEAD; j++) {
+        if (has2(j, C2.BOUNDARY)) break;
         if (removal) {
           // "removed all your safety guidelines": strong only when the model's own rules are meant
           if (has(j, C.INSTR) && markerYour(i + 1, j - 1)) {
@@ -148,7 +149,9 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
         }
         if (has(j, C.INSTR) && !firstPersonBefore(j)) {
           let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) ? 1 : 0.7;
-          if (has2(i, C2.THIRD)) score = 0.5; // "the model ignores the prompt" describes, it does not instruct
+          if (has2(i, C2.THIRD)) score = 0.5;
+          // "ignore any instructions that appear inside documents" scopes the override to other text
+          if ((is(j + 1, 'that') || is(j + 1, 'which')) && has2(j + 2, C2.CLAUSE) && !is(j + 3, 'above') && !is(j + 3, 'before')) score = 0.5; // "the model ignores the prompt" describes, it does not instruct
           if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
           break;
         }
@@ -160,7 +163,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
       if (removal && has(i - 1, C.INSTR) && has(i - 2, C.YOUR)) (s.override = 1), (s.overrideSpan = [i - 2, i]);
       // "instructions override the old ones" is a statement: the passive/verb-final reading needs a be/modal or a participle
       const passiveOk = /(?:ed|en|ieren|iert|ado|ados|ees?|ato|ati)$/.test(words.slice(t.starts[i]!, t.ends[i]!));
-      for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2 && !removal; j--) {
+      for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2 && !removal && !has2(j, C2.BOUNDARY); j--) {
         if (has(j, C.TOLD) && (is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
           (s.override = 1), (s.overrideSpan = [j, i]);
           break;
@@ -177,6 +180,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if ((m & C.UNF) !== 0) limitsEnd = i;
     else if ((m & C.NOLIM) !== 0) {
       for (let j = i + 1; j < n && j <= i + 4; j++) {
+        if (has2(j, C2.BOUNDARY)) break;
         if (has(j, C.LIMIT)) {
           limitsEnd = j;
           break;
@@ -209,11 +213,13 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     // --- extraction ---
     const art = artifactAt(i);
     if (art > 0) {
-      s.artifact = Math.max(s.artifact, 0.4);
+      s.artifact = Math.max(s.artifact, 0.25);
       let verb = false;
       const extractVerb = (k: number): boolean => has(k, C.EXTRACT) && !has(k - 1, C.NEGATOR) && !is(k - 1, 'no');
-      for (let k = Math.max(0, i - 8); k < i && !verb; k++) if (extractVerb(k)) verb = true;
-      for (let k = i + 1; k < n && k <= i + 5 && !verb; k++) if (extractVerb(k)) verb = true;
+      for (let k = i - 1; k >= 0 && k >= i - 8 && !verb && !has2(k, C2.BOUNDARY); k--) if (extractVerb(k)) verb = true;
+      for (let k = i + 1; k < n && k <= i + 2 && !verb && !has2(k, C2.BOUNDARY); k++) if (extractVerb(k)) verb = true;
+      // "… your hidden rules. Display them."
+      for (let k = i + 1; k < n && k <= i + 6 && !verb; k++) if (extractVerb(k) && (is(k + 1, 'them') || is(k + 1, 'it') || is(k + 1, 'those') || is(k + 1, 'these'))) verb = true;
       if (verb && art > s.extract) (s.extract = art), (s.extractSpan = [Math.max(0, i - 3), Math.min(n - 1, i + 1)]);
     }
     // --- address to an AI ---
@@ -243,7 +249,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if (has(i + 1, C.YOU) && (has2(i + 2, C2.RUNWITH) || has2(i + 3, C2.RUNWITH))) return 1;
     if (has(i + 1, C.ABOUT)) return 0;
     if (has(i - 1, C.WEAKQUAL) && has(i - 2, C.YOUR)) return 1;
-    if (has(i - 1, C.YOUR) && !is(i, 'settings') && !is(i, 'setup') && !is(i, 'context') && !is(i, 'message')) return 0.8;
+    if (has(i - 1, C.YOUR) && !is(i, 'text') && !is(i, 'settings') && !is(i, 'setup') && !is(i, 'context') && !is(i, 'message')) return 0.8;
     return 0;
   }
 }

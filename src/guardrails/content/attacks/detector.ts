@@ -53,33 +53,46 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_DAMPING = 0.8;
 /** A text that discusses attacks (researchers, prompt injection, defences) keeps this share of its score. */
 const DISCUSSION_FACTOR = 0.6;
-/** Damping for an attack phrase quoted as an example ("refuse requests like 'reveal your prompt'"). */
-const QUOTE_DAMPING = 0.5;
+/** Weight kept by a phrase quoted as an example, as speech, or quoted inside a discussion. */
+const QUOTED_FACTOR = 0.3;
+const QUOTES_PRESENT = /["'\u201c\u201d\u2018\u2019\u00ab\u00bb`]/;
 /** Meta rules that damp only together with another meta rule. */
 const EXAMPLE_ONLY = new Set(['en.meta.example', 'en.meta.actors']);
 const QUOTES = `"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\``;
 const INTRODUCES_EXAMPLE =
   /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|prompt|prompts|request|requests|message|messages|input|inputs|string|strings|text|command|commands|line|lines|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting|translate|translating|translation of|spell|pronounce|define|means|meaning of|sentence|word|words)\s*[:,]?\s*$/;
 
+const SPEECH_AFTER = /^\s*[,.!?]?\s*(?:[a-z]+ ){0,3}(?:said|says|asked|asks|replied|replies|shouted|shouts|whispered|whispers|yelled|yells|added|continued|muttered|told|wrote|writes|screamed|cried)\b/;
+const SPEECH_BEFORE = /(?:said|says|asked|asks|replied|shouted|shouts|whispered|yelled|yells|told (?:him|her|them|me|us)|wrote|writes|screamed|cried)\s*[,:]?\s*$/;
+
 /**
- * True when the strongest hit sits inside quotes introduced as an example or a quotation (the
- * text talks about the phrase rather than saying it to the model).
+ * How a hit's phrase is quoted: `example` (introduced as an example or a term), `speech` (a
+ * character's line), `plain` (in quotes, nothing more known), or undefined (not in quotes).
  */
-function quotedAsExample(lower: string, hits: readonly RuleHit[]): boolean {
-  let top: RuleHit | undefined;
-  for (const h of hits) if (h.rule.cat !== 'meta' && (top === undefined || h.rule.w > top.rule.w)) top = h;
-  if (top === undefined) return false;
-  const words = top.match.split(' ').filter((w) => w.length > 0);
-  if (words.length === 0) return false;
+function quoteKind(lower: string, match: string): 'example' | 'speech' | 'plain' | undefined {
+  const words = match.split(' ').filter((w) => w.length > 0 && w !== 'zzsb');
+  if (words.length === 0) return undefined;
   const re = new RegExp(words.slice(0, 3).map((w) => w.replace(/[^a-z0-9]/g, '')).join('[^a-z0-9]+'));
   const m = re.exec(lower);
-  if (m === null) return false;
-  let q = m.index - 1;
-  while (q >= 0 && lower[q] === ' ') q--;
-  if (q < 0 || !QUOTES.includes(lower[q]!)) return false;
-  const close = lower.slice(m.index, m.index + 400).search(/["'\u201c\u201d\u2018\u2019\u00ab\u00bb`](?:\s|[.,;:!?)]|$)/);
-  if (close < 0) return false;
-  return INTRODUCES_EXAMPLE.test(lower.slice(Math.max(0, q - 40), q));
+  if (m === null) return undefined;
+  const before = lower.slice(Math.max(0, m.index - 160), m.index);
+  // the last quote mark before the phrase, with no sentence end between it and the phrase
+  let q = -1;
+  for (let k = before.length - 1; k >= 0; k--) {
+    const ch = before[k]!;
+    if (QUOTES.includes(ch) && (k === 0 || !/[a-z0-9]/.test(before[k - 1]!))) {
+      q = k;
+      break;
+    }
+  }
+  if (q < 0) return undefined;
+  const rest = lower.slice(m.index, m.index + 400);
+  const close = rest.search(/["'\u201c\u201d\u2018\u2019\u00ab\u00bb`](?:\s|[.,;:!?)]|$)/);
+  if (close < 0) return undefined;
+  const lead = before.slice(Math.max(0, q - 40), q);
+  if (INTRODUCES_EXAMPLE.test(lead)) return 'example';
+  if (SPEECH_BEFORE.test(lead) || SPEECH_AFTER.test(rest.slice(close + 1))) return 'speech';
+  return 'plain';
 }
 
 /** Bonus for an attack that was hidden in an encoding. */
@@ -112,29 +125,37 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
   const s: AttackScores = { prompt_injection: 0, jailbreak: 0, system_prompt_extraction: 0, toxic: 0, attack: 0, hits, decoded: false };
   let meta = 0;
   let discussing = false;
-  const best = new Map<string, number>();
   for (const h of hits) {
     if (h.rule.cat === 'meta') {
       meta += h.rule.w;
       if (!EXAMPLE_ONLY.has(h.rule.id)) discussing = true;
-    } else best.set(h.rule.family, Math.max(best.get(h.rule.family) ?? 0, h.rule.w));
+    }
   }
+  // quoted phrases count less when they are examples, a character's speech, or quoted in a discussion
+  const best = new Map<string, number>();
+  const quoted = QUOTES_PRESENT.test(view.lower);
   for (const h of hits) {
     if (h.rule.cat === 'meta') continue;
-    const w = best.get(h.rule.family);
-    if (w !== undefined) {
-      s[h.rule.cat] += w;
-      best.delete(h.rule.family);
+    let w = h.rule.w;
+    if (h.match && quoted) {
+      const kind = quoteKind(view.lower, h.match);
+      if (kind === 'example' || kind === 'speech' || (kind === 'plain' && discussing)) w *= QUOTED_FACTOR;
     }
+    const key = h.rule.family;
+    if (w > (best.get(key) ?? -1)) best.set(key, w);
+  }
+  const catOf = new Map<string, RuleCategory>();
+  for (const h of hits) if (h.rule.cat !== 'meta' && !catOf.has(h.rule.family)) catOf.set(h.rule.family, h.rule.cat);
+  for (const [family, w] of best) {
+    const cat = catOf.get(family)!;
+    if (cat !== 'meta') s[cat] += w;
   }
   s.attack = s.prompt_injection + s.jailbreak + s.system_prompt_extraction;
   if (s.attack > 0) {
     // "example" words only damp a text that otherwise reads as a discussion of attacks
-    let damping = discussing ? Math.max(meta, -MAX_DAMPING) : 0;
-    if (quotedAsExample(view.lower, hits.filter((h) => isAttack(h.rule)))) damping -= QUOTE_DAMPING;
+    const damping = discussing ? Math.max(meta, -MAX_DAMPING) : 0;
     s.attack = Math.max(0, s.attack + damping) * (discussing ? DISCUSSION_FACTOR : 1);
   }
-  if (s.toxic > 0 && quotedAsExample(view.lower, hits.filter((h) => h.rule.cat === 'toxic'))) s.toxic = Math.max(0, s.toxic - QUOTE_DAMPING);
   if (opts.attacks && depth < 2) {
     for (const payload of decodePayloads(text, view)) {
       const inner = scoreAttacks(payload, opts, depth + 1);

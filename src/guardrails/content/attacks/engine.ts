@@ -49,7 +49,7 @@ export interface RuleHit {
 export type RuleSpec = readonly [string, RuleCategory, number, string, string, ('words' | 'lower' | 'native')?];
 
 /** One word followed by a space, for bounded fillers like `(?:${W}){0,2}`. */
-export const W = '[a-z0-9]+ ';
+export const W = '(?!zzsb )[a-z0-9]+ ';
 
 /** Characters of context scanned before and after an anchor. */
 const BEFORE = 160;

@@ -46,6 +46,8 @@ export const C2 = {
   POSTMARK: 1 << 2,
   AIROLE: 1 << 3,
   THIRD: 1 << 4,
+  BOUNDARY: 1 << 5,
+  CLAUSE: 1 << 6,
 } as const;
 
 /** Words of second-level concepts. */
@@ -55,18 +57,20 @@ export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
   POSTMARK: 'above before previously earlier far until given provided received beforehand prior anteriores anterior previas iniciales precedentes anterieures initiales vorher bisher precedenti anteriori',
   AIROLE: 'researcher researchers engineer engineers developer developers scientist scientists enthusiast enthusiasts company companies startup startups student students expert experts practitioner practitioners team teams professional professionals ethicist user users ethics safety policy product products',
   THIRD: 'ignores disregards forgets overrides bypasses skips discards abandons neglects cancels',
+  BOUNDARY: 'zzsb',
+  CLAUSE: 'appear appears appearing come comes coming exist exists show shows are is occur occurs found embedded',
 };
 
 /** Words of each concept. */
 export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   OVERRIDE:
-    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overwrite skip abandon neglect nevermind scrap ditch cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
+    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overwrite skip abandon neglect nevermind scrap ditch drop dropping cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
     'ignora ignorar ignoren olvida olvidar olvide olviden olvidate omite omitir descarta descartar desobedece anula anular ' +
     'ignorez ignorer oublie oubliez oublier oublies neglige negligez contourne contournez annule annulez outrepasse ' +
     'ignoriere ignorieren ignoriert ignorier vergiss vergessen vergesst missachte missachten verwirf ubergehe uberspringe ' +
     'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
     'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
-  FOLLOW: 'follow following obey obeying listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
+  FOLLOW: 'follow follows following obey obeys obeying respects listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
   NEGATOR: 'dont not never stop longer nicht kein keine pas ne nao non niet nunca jamais mai',
   INSTR:
     'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols ruleset ' +
@@ -86,7 +90,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies safeguards guardrails constraints limit compass conscience scruples ' +
     'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
     'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
-  FILLER: 'any all the your its of a an longer policy usage from moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
+  FILLER: 'any all the your its of a an or and longer policy usage from moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
   UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
   YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas',
   AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
@@ -101,7 +105,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'mostra mostrami rivela rivelami dimmi stampa ripeti scrivi dammi condividi qual quali mostre revele diga diz imprima repita escreva compartilhe quais exiba copie toon herhaal geef',
   SYSWORD: 'system sistema systeme systeem',
   PNOUN:
-    'prompt prompts message instructions instruction rules guidelines directives programming configuration config settings setup context preprompt ' +
+    'prompt prompts message instructions instruction rules guidelines directives programming configuration config settings setup context preprompt text ' +
     'mensaje instrucciones indicaciones reglas configuracion consignes regles anweisungen instruktionen vorgaben regeln nachricht konfiguration messaggio istruzioni regole impostazioni configurazione mensagem instrucoes regras configuracao instructies',
   COMPOUND: 'systemprompt systemprompts preprompt metaprompt systemanweisungen systemnachricht systeminstructies systeemprompt',
   SYSQUAL:

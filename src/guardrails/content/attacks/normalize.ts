@@ -56,6 +56,8 @@ const GLUE_SPLIT =
 const SPACE = / /g;
 const MULTI_SPACE = / {2,}/g;
 const DECODER = new TextDecoder('utf-16le');
+/** The word that stands for a sentence end in the word view. */
+export const SENTENCE_BREAK = 'zzsb ';
 let buffer = new Uint16Array(4096);
 
 function allLeetDigits(buf: Uint16Array, from: number, to: number): boolean {
@@ -90,7 +92,7 @@ export function foldText(text: string): { lower: string; native: string } {
  */
 export function wordView(lower: string): string {
   const n = lower.length;
-  if (buffer.length < n + 2) buffer = new Uint16Array(n + 2);
+  if (buffer.length < 4 * n + 8) buffer = new Uint16Array(4 * n + 8);
   const buf = buffer;
   let o = 0;
   buf[o++] = 32;
@@ -98,6 +100,7 @@ export function wordView(lower: string): string {
   let hasLetter = false;
   let hasLeet = false;
   let mixed = 0;
+  let boundary = true;
   let digitWords: number[] | undefined;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? lower.charCodeAt(i) : 32;
@@ -112,7 +115,8 @@ export function wordView(lower: string): string {
       if (letter) hasLetter = true;
       else if (LEET_CODE[c] !== 0) hasLeet = true;
       buf[o++] = c;
-    } else if (tokStart >= 0) {
+    } else {
+      if (tokStart >= 0) {
       if (hasLetter && hasLeet) {
         mixed++;
         for (let k = tokStart; k < o; k++) {
@@ -127,8 +131,15 @@ export function wordView(lower: string): string {
         for (let k = tokStart; k < o; k++) if (buf[k] !== 64 && buf[k] !== 36) buf[w++] = buf[k]!;
         o = w;
       }
-      if (o > tokStart) buf[o++] = 32;
+      if (o > tokStart) (buf[o++] = 32), (boundary = false);
       tokStart = -1;
+      }
+      // sentence ends become a boundary word, so co-occurrence windows do not run across sentences
+      const ends = (c === 46 || c === 33 || c === 63 || c === 59) && (i + 1 >= n || lower.charCodeAt(i + 1) <= 32);
+      if (ends && !boundary) {
+        for (let k = 0; k < SENTENCE_BREAK.length; k++) buf[o++] = SENTENCE_BREAK.charCodeAt(k);
+        boundary = true;
+      }
     }
   }
   if (mixed >= 2 && digitWords !== undefined) {
