@@ -33,6 +33,8 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { createObservability, type Observability } from '../telemetry/analytics/observability.js';
 import { EventHub } from '../telemetry/events/event-hub.js';
+import type { AgentRuntime } from '../runtime/agent-runtime.js';
+import { startNodeRuntime } from '../runtime/node-runtime.js';
 
 /** Options for assembling a daca. */
 export interface ServicesOptions {
@@ -74,6 +76,8 @@ export interface Services {
   gateway: Gateway;
   /** Live events, analytics, feedback, anomaly detection and alerting. */
   observability: Observability;
+  /** Agents this node runs (spec prompt agents, `defineAgent` code agents, workflows); the mesh's `AgentHost`. */
+  runtime: AgentRuntime;
   logger: Logger;
   adminKey: string;
   /** The development key (loopback only), when enabled. */
@@ -169,10 +173,12 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     onUpstream: (provider, ok) => metrics.observeUpstream(provider, ok),
   });
   observability.start();
+  const runtime = await startNodeRuntime({ spec: opts.spec, dataDir: opts.dataDir, gateway, tracer, approvals: engines.approvals, logger });
 
   return {
-    engines, metrics, tracer, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, logger, adminKey, devKey, dataDir: opts.dataDir,
+    engines, metrics, tracer, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, runtime, logger, adminKey, devKey, dataDir: opts.dataDir,
     async close() {
+      await runtime.close().catch((e: unknown) => logger.error({ err: e }, 'agent runtime shutdown failed'));
       await observability.close();
       await recorder.close();
       engines.approvals.stop();

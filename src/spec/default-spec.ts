@@ -52,6 +52,17 @@ teams:
     tenant: default
     name: Default team
 
+agents:
+  # A prompt agent to call right after \`daca up\` (A2A at /a2a/assistant/). Not durable: it runs
+  # in-process through the gateway, so the embedded default does not start Restate.
+  assistant:
+    team: default
+    role: assistant
+    description: A general assistant that answers questions, summarises text and drafts messages.
+    prompt:
+      model: small
+      system: You are a helpful, concise assistant.
+
 # No keys: a development key is created and printed at start-up.
 keys: {}
 `;

@@ -13,6 +13,7 @@ import { ApprovalsSchema, RiskTierSchema } from '../guardrails/approvals/approva
 import { ToolsSchema } from '../guardrails/tools/tool-spec.js';
 import { ModelResilienceFields, ProviderResilienceFields } from '../resilience/resilience-spec.js';
 import { AuditSpecSchema } from '../compliance/audit-spec.js';
+import { AgentRuntimeFields, RuntimeSpecSchema } from '../runtime/runtime-spec.js';
 
 const id = z
   .string()
@@ -110,6 +111,7 @@ export const AgentSchema = z
     description: z.string().optional(),
     models: z.array(z.string()).optional().describe('models/aliases this agent may use (default: all)'),
     risk: RiskTierSchema.optional().describe('risk tier for approval rules (low, medium, high)'),
+    ...AgentRuntimeFields,
   })
   .strict();
 
@@ -176,6 +178,7 @@ export const SpecSchema = z
     audit: AuditSpecSchema.default(AuditSpecSchema.parse({})).describe('audit ledger: batching, checkpoints, content capture, retention'),
     approvals: ApprovalsSchema.default(ApprovalsSchema.parse({})).describe('when a request needs a human approval'),
     tools: ToolsSchema.default({}).describe('per-agent tool allow-lists and argument schemas'),
+    runtime: RuntimeSpecSchema.default(RuntimeSpecSchema.parse({})).describe('agent runtime: when Restate runs, its URL, ports and memory'),
   })
   .strict()
   .superRefine((spec, ctx) => {

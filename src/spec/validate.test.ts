@@ -21,7 +21,7 @@ describe('validateSpec', () => {
     const r = await validateSpec(undefined, { env: {}, cwd: empty });
     expect(r).toEqual({
       ok: true,
-      summary: { providers: 1, models: 3, aliases: 3, tenants: 1, teams: 1, agents: 0, keys: 0 },
+      summary: { providers: 1, models: 3, aliases: 3, tenants: 1, teams: 1, agents: 1, keys: 0 },
       source: '(embedded default)',
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       warnings: [],
