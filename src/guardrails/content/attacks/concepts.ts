@@ -149,7 +149,8 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
         }
         if (has(j, C.INSTR) && !firstPersonBefore(j)) {
           let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) ? 1 : 0.7;
-          if (has2(i, C2.THIRD)) score = 0.5;
+          // "the model ignores the prompt" describes, it does not instruct (but "EvilGPT, who ignores all rules" defines a persona)
+          if (has2(i, C2.THIRD) && !is(i - 1, 'who') && !is(i - 1, 'that') && !is(i - 1, 'which')) score = 0.5;
           // "ignore any instructions that appear inside documents" scopes the override to other text
           if ((is(j + 1, 'that') || is(j + 1, 'which')) && has2(j + 2, C2.CLAUSE) && !is(j + 3, 'above') && !is(j + 3, 'before')) score = 0.5; // "the model ignores the prompt" describes, it does not instruct
           if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
