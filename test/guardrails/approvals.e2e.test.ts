@@ -143,6 +143,20 @@ describe('the approval flow with the openai SDK', () => {
     expect(await approval(id)).toMatchObject({ status: 'approved', decided_by: 'bob', used_at: expect.any(String) });
   });
 
+  it('an inline wait ends with 403 naming the approver when the request is rejected meanwhile', async () => {
+    const approver = (async () => {
+      const found = await until('the pending approval', async () => {
+        const r = await fetch(`${daca.url}/api/approvals?status=pending&agent=bot`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+        return ((await r.json()) as { data: ApprovalJson[] }).data[0];
+      }, 3000, 20);
+      expect((await decide(found.id, 'reject', { as: 'dave', note: 'not this month' })).status).toBe(200);
+    })();
+    const o = await ask(BOT_KEY, 'Upgrade every laptop in the company.', 10_000, { 'x-daca-approval-wait': '5s' });
+    await approver;
+    expect({ status: o.status, code: o.code }).toEqual({ status: 403, code: 'forbidden' });
+    expect(String(o.error?.message)).toContain('rejected by dave: not this month');
+  });
+
   it('a rejection is 403 with the approver and the reason', async () => {
     const id = await pending(BOT_KEY, 'Buy 400 GPUs.');
     const rejected = await cli(['approvals', 'reject', id, '--as', 'carol', '--note', 'over the quarterly budget']);
@@ -177,6 +191,6 @@ describe('the approval flow with the openai SDK', () => {
     const r = await fetch(`${daca.url}/api/approvals?limit=50`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
     const all = ((await r.json()) as { data: ApprovalJson[] }).data;
     const decided = all.filter((a) => a.status !== 'pending');
-    expect(decided.map((a) => a.decided_by).sort()).toEqual(['alice', 'bob', 'carol', 'system:expiry']);
+    expect(decided.map((a) => a.decided_by).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'system:expiry']);
   });
 });

@@ -65,10 +65,10 @@ function ask(text: string, extra: Partial<OpenAI.ChatCompletionCreateParamsNonSt
 }
 
 /** A streamed call: the error at create() (status known before the first byte), or the tool calls streamed. */
-async function askStream(text: string): Promise<CallOutcome & { toolCalls: { name: string; arguments: string }[] }> {
+async function askStream(text: string, headers: Record<string, string> = {}): Promise<CallOutcome & { toolCalls: { name: string; arguments: string }[] }> {
   const toolCalls: { name: string; arguments: string }[] = [];
   const o = await outcome(async () => {
-    const r = await client.chat.completions.create({ model: 'small', stream: true, tools: TOOLS, messages: [{ role: 'user', content: text }] }).withResponse();
+    const r = await client.chat.completions.create({ model: 'small', stream: true, tools: TOOLS, messages: [{ role: 'user', content: text }] }, { headers }).withResponse();
     for await (const c of r.data) {
       for (const t of c.choices[0]?.delta.tool_calls ?? []) {
         const slot = (toolCalls[t.index] ??= { name: '', arguments: '' });
@@ -125,11 +125,18 @@ describe('tool-call governance through the gateway', () => {
     const s = await askStream('Please refund my last order.');
     expect({ status: s.status, code: s.code }).toEqual({ status: 403, code: 'approval_required' });
     expect(s.toolCalls).toEqual([]);
+    const streamId = String(s.error?.approval_id);
+    expect(streamId).not.toBe(id);
 
-    const decided = await fetch(`${daca.url}/api/approvals/${id}/approve`, {
-      method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ as: 'alice' }),
-    });
-    expect(decided.status).toBe(200);
+    for (const a of [id, streamId]) {
+      const decided = await fetch(`${daca.url}/api/approvals/${a}/approve`, {
+        method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ as: 'alice' }),
+      });
+      expect(decided.status).toBe(200);
+    }
+    const streamed = await askStream('Please refund my last order.', { 'x-daca-approval': streamId });
+    expect(streamed.status).toBe(200);
+    expect(streamed.toolCalls).toEqual([{ name: 'issue_refund', arguments: '{"amount":40}' }]);
     const retry = await ask('Please refund my last order.', {}, { 'x-daca-approval': id });
     expect(retry.status).toBe(200);
     expect(retry.body!.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { name: 'issue_refund', arguments: '{"amount":40}' } });
