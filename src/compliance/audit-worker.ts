@@ -1,13 +1,13 @@
 /**
  * Worker thread that owns the ledger's SQLite write connection: chains and inserts prepared
  * batches and signs checkpoints, beside the event loop instead of on it.
- * In: `{ id, op: 'append', json, bodies, inputs }` (a PreparedBatch as JSON, payload texts beside it) | `{ id, op: 'checkpoint', now }` | `{ op: 'close' }`.
+ * In: `{ id, op: 'append', batch }` (a ColumnarBatch) | `{ id, op: 'checkpoint', now }` | `{ op: 'close' }`.
  * Out: `{ id, result }` | `{ id, error, code }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { signerFromPrivatePem } from './key-material.js';
 import { openLedgerConnection, type SqliteSync } from './ledger-appender.js';
-import type { PreparedBatch } from './prepare-records.js';
+import type { ColumnarBatch } from './columnar-batch.js';
 import { SqliteLedgerCore } from './sqlite-ledger-core.js';
 
 const { file, privatePem, sync, busyTimeoutMs } = workerData as { file: string; privatePem: string; sync: SqliteSync; busyTimeoutMs: number };
@@ -16,7 +16,7 @@ db.pragma('cache_size = -65536');
 db.pragma(`wal_autocheckpoint = ${Number(process.env.DACA_AUDIT_WAL_PAGES ?? 10000)}`);
 const core = new SqliteLedgerCore(db, signerFromPrivatePem(privatePem));
 
-type Msg = { id: number; op: 'append'; json: string; bodies: string[]; inputs: (string | null)[] } | { id: number; op: 'checkpoint'; now: number } | { op: 'close' };
+type Msg = { id: number; op: 'append'; batch: ColumnarBatch } | { id: number; op: 'checkpoint'; now: number } | { op: 'close' };
 
 parentPort!.on('message', (m: Msg) => {
   if (m.op === 'close') {
@@ -26,15 +26,7 @@ parentPort!.on('message', (m: Msg) => {
   }
   try {
     core.begin();
-    let result: unknown;
-    if (m.op === 'append') {
-      const batch = JSON.parse(m.json) as PreparedBatch;
-      for (let i = 0; i < batch.records.length; i++) {
-        batch.records[i]!.body = m.bodies[i]!;
-        batch.records[i]!.inputs = m.inputs[i]!;
-      }
-      result = core.appendBegun(batch);
-    } else result = core.checkpointBegun(m.now);
+    const result = m.op === 'append' ? core.appendBegun(m.batch) : core.checkpointBegun(m.now);
     parentPort!.postMessage({ id: m.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? null });

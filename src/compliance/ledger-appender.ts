@@ -8,6 +8,7 @@ import type { Checkpoint } from './checkpoint.js';
 import type { AuditSigner } from './key-material.js';
 import type { AppendResult, PreparedBatch } from './prepare-records.js';
 import { SqliteLedgerCore } from './sqlite-ledger-core.js';
+import { toColumns } from './columnar-batch.js';
 
 /** Appends batches to the ledger: assigns sequence numbers and chains hashes under a lock. */
 export interface LedgerAppender {
@@ -76,7 +77,7 @@ export class InThreadSqliteAppender implements LedgerAppender {
   append(batch: PreparedBatch): Promise<AppendResult> {
     return this.serial(async () => {
       await this.begin();
-      return this.core.appendBegun(batch);
+      return this.core.appendBegun(toColumns(batch));
     });
   }
 

@@ -8,7 +8,8 @@ import type Database from 'better-sqlite3';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { AuditSigner } from './key-material.js';
 import { MerkleFrontier, leafHash } from './merkle.js';
-import { chainUnderLock, type AppendResult, type ChainedRecord, type PreparedBatch } from './prepare-records.js';
+import { chainColumnsUnderLock, type BatchColumns, type ColumnarBatch } from './columnar-batch.js';
+import type { AppendResult } from './prepare-records.js';
 import { GENESIS_HASH } from './record-hash.js';
 
 type Stmt = Database.Statement;
@@ -51,37 +52,37 @@ export class SqliteLedgerCore {
   }
 
   /** Appends a batch inside a transaction opened by {@link begin}; commits, or rolls back and throws. */
-  appendBegun(batch: PreparedBatch): AppendResult {
+  appendBegun(batch: ColumnarBatch): AppendResult {
     try {
       for (const k of batch.newKeys) this.insKey.run(k.kid, k.subjectRef, k.wrapped, k.createdAt);
       const before = this.head();
-      const { rows, result } = chainUnderLock(batch, before);
-      const full = rows.length - (rows.length % ROWS_PER_STATEMENT);
+      const result = chainColumnsUnderLock(batch, before);
+      const c = batch.cols;
+      const n = batch.n;
+      const full = n - (n % ROWS_PER_STATEMENT);
       const rp: unknown[] = new Array(16 * ROWS_PER_STATEMENT);
       const pp: unknown[] = new Array(3 * ROWS_PER_STATEMENT);
-      for (let i = 0; i < rows.length; ) {
+      const one: unknown[] = new Array(16);
+      for (let i = 0; i < n; ) {
         if (i < full) {
           for (let j = 0; j < ROWS_PER_STATEMENT; j++) {
-            const r = rows[i + j]!;
-            recordParams(r, rp, 16 * j);
-            pp[3 * j] = r.seq;
-            pp[3 * j + 1] = r.body;
-            pp[3 * j + 2] = r.inputs;
+            recordParams(c, i + j, rp, 16 * j);
+            pp[3 * j] = c.seq[i + j];
+            pp[3 * j + 1] = c.body[i + j];
+            pp[3 * j + 2] = c.inputs[i + j];
           }
           this.insRecords.run(rp);
           this.insPayloads.run(pp);
           i += ROWS_PER_STATEMENT;
         } else {
-          const r = rows[i]!;
-          const one: unknown[] = new Array(16);
-          recordParams(r, one, 0);
+          recordParams(c, i, one, 0);
           this.insRecord.run(one);
-          this.insPayload.run(r.seq, r.body, r.inputs);
+          this.insPayload.run(c.seq[i], c.body[i], c.inputs[i]);
           i++;
         }
       }
       this.db.exec('COMMIT');
-      if (this.frontier && this.frontier.size === before.seq) for (const r of rows) this.frontier.append(leafHash(Buffer.from(r.hash, 'hex')));
+      if (this.frontier && this.frontier.size === before.seq) for (let i = 0; i < n; i++) this.frontier.append(leafHash(Buffer.from(c.hash[i]!, 'hex')));
       else this.frontier = null;
       return result;
     } catch (e) {
@@ -124,22 +125,21 @@ export class SqliteLedgerCore {
   }
 }
 
-function recordParams(r: ChainedRecord, a: unknown[], o: number): void {
-  const h = r.header;
-  a[o] = r.seq;
-  a[o + 1] = h.id;
-  a[o + 2] = h.ts;
-  a[o + 3] = h.tenant;
-  a[o + 4] = h.kind;
-  a[o + 5] = h.actorKind;
-  a[o + 6] = h.actorId;
-  a[o + 7] = h.agent;
-  a[o + 8] = h.requestId;
-  a[o + 9] = h.session;
-  a[o + 10] = h.traceId;
-  a[o + 11] = h.subjectRef;
-  a[o + 12] = h.class;
-  a[o + 13] = h.bodyHash;
-  a[o + 14] = h.inputsHash;
-  a[o + 15] = r.hash;
+function recordParams(c: BatchColumns, i: number, a: unknown[], o: number): void {
+  a[o] = c.seq[i];
+  a[o + 1] = c.id[i];
+  a[o + 2] = c.ts[i];
+  a[o + 3] = c.tenant[i];
+  a[o + 4] = c.kind[i];
+  a[o + 5] = c.actorKind[i];
+  a[o + 6] = c.actorId[i];
+  a[o + 7] = c.agent[i];
+  a[o + 8] = c.requestId[i];
+  a[o + 9] = c.session[i];
+  a[o + 10] = c.traceId[i];
+  a[o + 11] = c.subjectRef[i];
+  a[o + 12] = c.class[i];
+  a[o + 13] = c.bodyHash[i];
+  a[o + 14] = c.inputsHash[i];
+  a[o + 15] = c.hash[i];
 }

@@ -11,6 +11,7 @@ import type { Checkpoint } from './checkpoint.js';
 import { privatePemOf, type AuditSigner } from './key-material.js';
 import type { LedgerAppender, SqliteSync } from './ledger-appender.js';
 import type { AppendResult, PreparedBatch } from './prepare-records.js';
+import { toColumns } from './columnar-batch.js';
 
 /** Starts the audit worker for a SQLite file, or returns null when it cannot run here. */
 export function startWorkerAppender(file: string, signer: AuditSigner, opts: { sync?: SqliteSync; busyTimeoutMs?: number } = {}): LedgerAppender | null {
@@ -47,20 +48,8 @@ export function startWorkerAppender(file: string, signer: AuditSigner, opts: { s
   };
   return {
     maxInFlight: 2,
-    append: (batch: PreparedBatch) => {
-      // Payload texts travel beside the JSON (structured clone copies them) instead of being escaped into it.
-      const n = batch.records.length;
-      const bodies = new Array<string>(n);
-      const inputs = new Array<string | null>(n);
-      for (let i = 0; i < n; i++) {
-        const r = batch.records[i]!;
-        bodies[i] = r.body;
-        inputs[i] = r.inputs;
-        r.body = '';
-        r.inputs = null;
-      }
-      return call<AppendResult>({ op: 'append', json: JSON.stringify(batch), bodies, inputs });
-    },
+    // Columns cross by structured clone: no JSON to build or parse, no object per record.
+    append: (batch: PreparedBatch) => call<AppendResult>({ op: 'append', batch: toColumns(batch) }),
     checkpoint: (now: number) => call<Checkpoint | null>({ op: 'checkpoint', now }),
     async close() {
       if (dead) return;

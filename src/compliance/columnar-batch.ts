@@ -1,0 +1,106 @@
+/**
+ * A prepared batch as columns (one array per ledger column), the form the SQLite appender takes:
+ * it crosses to the audit worker by structured clone with no JSON to parse and no object per
+ * record, and binds straight into multi-row INSERTs.
+ */
+import { chainRecords, type AppendResult, type ChainHead, type PreparedBatch, type PreparedRecord } from './prepare-records.js';
+import type { NewSubjectKeyRow } from './subject-keyring.js';
+
+/** Column arrays of a batch; every array has `n` entries. */
+export interface BatchColumns {
+  id: string[];
+  ts: number[];
+  tenant: string[];
+  kind: string[];
+  actorKind: string[];
+  actorId: string[];
+  agent: (string | null)[];
+  requestId: (string | null)[];
+  session: (string | null)[];
+  traceId: (string | null)[];
+  subjectRef: (string | null)[];
+  class: string[];
+  bodyHash: string[];
+  inputsHash: (string | null)[];
+  body: string[];
+  inputs: (string | null)[];
+  /** Filled when chained (by the writer, or by the appender). */
+  seq: number[];
+  hash: string[];
+}
+
+/** A batch in columns. */
+export interface ColumnarBatch {
+  n: number;
+  cols: BatchColumns;
+  newKeys: NewSubjectKeyRow[];
+  want: number[];
+  chainedAfter?: ChainHead;
+}
+
+/** Turns a prepared batch into columns. */
+export function toColumns(b: PreparedBatch): ColumnarBatch {
+  const n = b.records.length;
+  const mk = <T>(): T[] => new Array<T>(n);
+  const c: BatchColumns = {
+    id: mk(), ts: mk(), tenant: mk(), kind: mk(), actorKind: mk(), actorId: mk(), agent: mk(), requestId: mk(), session: mk(), traceId: mk(),
+    subjectRef: mk(), class: mk(), bodyHash: mk(), inputsHash: mk(), body: mk(), inputs: mk(), seq: mk(), hash: mk(),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = b.records[i]! as PreparedRecord & { seq?: number; hash?: string };
+    const h = r.header;
+    c.id[i] = h.id;
+    c.ts[i] = h.ts;
+    c.tenant[i] = h.tenant;
+    c.kind[i] = h.kind;
+    c.actorKind[i] = h.actorKind;
+    c.actorId[i] = h.actorId;
+    c.agent[i] = h.agent;
+    c.requestId[i] = h.requestId;
+    c.session[i] = h.session;
+    c.traceId[i] = h.traceId;
+    c.subjectRef[i] = h.subjectRef;
+    c.class[i] = h.class;
+    c.bodyHash[i] = h.bodyHash;
+    c.inputsHash[i] = h.inputsHash;
+    c.body[i] = r.body;
+    c.inputs[i] = r.inputs;
+    c.seq[i] = r.seq ?? 0;
+    c.hash[i] = r.hash ?? '';
+  }
+  return { n, cols: c, newKeys: b.newKeys, want: b.want, ...(b.chainedAfter ? { chainedAfter: b.chainedAfter } : {}) };
+}
+
+/**
+ * Keeps the writer's chaining when it was done after `head`, else chains the columns again (from
+ * rebuilt headers). Fills `seq`/`hash` and returns the append result.
+ */
+export function chainColumnsUnderLock(b: ColumnarBatch, head: ChainHead): AppendResult {
+  const c = b.cols;
+  const pre = b.chainedAfter;
+  let rechained = false;
+  if (!(pre && pre.seq === head.seq && pre.hash === head.hash)) {
+    rechained = true;
+    const records: PreparedRecord[] = new Array(b.n);
+    for (let i = 0; i < b.n; i++) {
+      records[i] = {
+        header: {
+          id: c.id[i]!, ts: c.ts[i]!, tenant: c.tenant[i]!, kind: c.kind[i]!, actorKind: c.actorKind[i]!, actorId: c.actorId[i]!, agent: c.agent[i]!,
+          requestId: c.requestId[i]!, session: c.session[i]!, traceId: c.traceId[i]!, subjectRef: c.subjectRef[i]!, class: c.class[i]!,
+          bodyHash: c.bodyHash[i]!, inputsHash: c.inputsHash[i]!,
+        },
+        body: '', inputs: null,
+      };
+    }
+    const { rows } = chainRecords(records, head);
+    for (let i = 0; i < b.n; i++) {
+      c.seq[i] = rows[i]!.seq;
+      c.hash[i] = rows[i]!.hash;
+    }
+  }
+  return {
+    receipts: b.want.map((i) => ({ id: c.id[i]!, seq: c.seq[i]!, hash: c.hash[i]! })),
+    head: b.n ? { seq: c.seq[b.n - 1]!, hash: c.hash[b.n - 1]! } : head,
+    rechained,
+  };
+}
