@@ -74,3 +74,29 @@ describe('/api/audit', () => {
     expect(v.body.records).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('auditAdminActions', () => {
+  it('audits successful mutating admin requests and skips reads and failures', async () => {
+    const { Hono } = await import('hono');
+    const { auditAdminActions } = await import('./audit.js');
+    const ledger = await auditOf(d.services);
+    const app = new Hono<{ Variables: import('../../gateway/start-call.js').DacaVariables }>();
+    app.use('*', async (c, next) => {
+      c.set('principal', { keyId: 'admin', role: 'admin', tenant: 'default', team: 'default', agent: null, models: null, dev: false });
+      await next();
+    });
+    app.use('*', auditAdminActions(async () => ledger));
+    app.post('/api/keys', (c) => c.json({ ok: true }, 201));
+    app.get('/api/keys', (c) => c.json([]));
+    app.delete('/api/thing', (c) => c.json({ error: 'no' }, 404));
+    await app.request('/api/keys', { method: 'POST' });
+    await app.request('/api/keys');
+    await app.request('/api/thing', { method: 'DELETE' });
+    await ledger.flush();
+    const { searchAudit } = await import('../../compliance/ledger-query.js');
+    const recs = await searchAudit(ledger.db, { kind: 'key_change' });
+    expect(recs).toHaveLength(1);
+    expect(recs[0]!.body?.detail).toMatchObject({ method: 'POST', path: '/api/keys', status: 201 });
+    expect(await searchAudit(ledger.db, { kind: 'admin_action', agent: undefined })).toHaveLength(0);
+  });
+});

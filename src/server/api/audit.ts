@@ -145,3 +145,25 @@ export function auditEventsApi(deps: AuditApiDeps & { auth: MiddlewareHandler<{ 
   });
   return app;
 }
+
+/**
+ * Middleware that audits admin actions: after every successful mutating request (`POST`, `PUT`,
+ * `PATCH`, `DELETE`) under the mounted path it appends an `admin_action` record naming the key,
+ * the route and the status. Mount on the admin API: `api.use('*', auditAdminActions(() => auditOf(s)))`.
+ */
+export function auditAdminActions(ledger: () => Promise<AuditLedger>): MiddlewareHandler<{ Variables: DacaVariables }> {
+  return async (c, next) => {
+    await next();
+    const m = c.req.method;
+    if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || c.res.status >= 400) return;
+    const p = c.get('principal');
+    if (!p) return;
+    const l = await ledger();
+    l.append({
+      kind: c.req.path.startsWith('/api/keys') ? 'key_change' : c.req.path.startsWith('/api/spec') ? 'spec_change' : 'admin_action',
+      tenant: p.tenant, actor: { kind: 'key', id: p.keyId }, class: 'admin',
+      decision: { action: 'recorded', summary: `${m} ${c.req.path} -> ${c.res.status}` },
+      detail: { method: m, path: c.req.path, status: c.res.status, role: p.role },
+    });
+  };
+}
