@@ -150,12 +150,12 @@ export class AgentRuntime implements AgentHost {
   /** Starts workflow `name` with run id `id` (idempotent: the same id runs once). */
   async startWorkflow(name: string, id: string, input: JsonValue): Promise<void> {
     if (!this.workflows.has(name)) throw new NotFoundError(`no workflow '${name}'`);
-    await this.ingress().json('POST', `/${name}/${encodeURIComponent(id)}/run/send`, input, { idempotencyKey: `wf:${name}:${id}` });
+    await this.ingress().json('POST', `/${name}/${encodeURIComponent(id)}/run/send`, input, { retry: true });
   }
 
   /** Waits for workflow run `id` of `name` and returns its output (retries while Restate restarts). */
   async workflowResult<T = JsonValue>(name: string, id: string, opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<T> {
-    return this.ingress().json<T>('GET', `/restate/workflow/${name}/${encodeURIComponent(id)}/attach`, undefined, { idempotencyKey: 'attach', ...opts });
+    return this.ingress().json<T>('GET', `/restate/workflow/${name}/${encodeURIComponent(id)}/attach`, undefined, { retry: true, ...opts });
   }
 
   /** Stops agents, the endpoint and the restate-server it started. */
@@ -239,7 +239,7 @@ export class AgentRuntime implements AgentHost {
         server = new RestateServer({ dataDir: dir, ports: { ingress: rt.ports.ingress, admin: rt.ports.admin, node: rt.ports.node }, rocksdbMemoryMb: rt.rocksdb_memory_mb, partitions: rt.partitions });
         urls = await server.start();
       }
-      const endpoint = new RestateEndpoint();
+      const endpoint = new RestateEndpoint(this.opts.logger);
       try {
         const { endpoint: port } = await stablePorts(join(dir, 'endpoint-port.json'), { endpoint: rt.ports.endpoint });
         const bound = await endpoint.listen(port, external ? '0.0.0.0' : '127.0.0.1');

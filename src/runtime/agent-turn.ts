@@ -8,7 +8,7 @@ import { DacaError } from '../errors.js';
 import type { MeshCaller } from './agent-host.js';
 import { messageText, textMessage, toReply, type AgentContext, type AgentDefinition, type ModelChatRequest, type ModelChatResult } from './define-agent.js';
 import type { AgentIdentity, AgentModelClient } from './model-client.js';
-import type { AgentMessage, AgentReply, AgentUsage, InvokeOptions, JsonValue } from './types.js';
+import type { AgentMessage, AgentReply, AgentUsage, InvokeOptions } from './types.js';
 
 /** Where a turn's side effects go. */
 export interface TurnEffects {
@@ -56,7 +56,7 @@ export function unwrap<T>(o: Outcome<T>): T {
 }
 
 /** Runs `handler` of `def` on `message` with `state`; returns the reply and the new state. */
-export async function runTurn<S extends JsonValue>(
+export async function runTurn<S>(
   def: AgentDefinition<S>,
   handler: string,
   id: string,

@@ -52,18 +52,21 @@ export interface AgentContext<S> {
 /** What a handler may return: a full reply, text, parts, or nothing (empty completed reply). */
 export type HandlerResult = AgentReply | string | MessagePart[] | void;
 
-/** A turn handler. */
-export type AgentHandler<S> = (ctx: AgentContext<S>, message: AgentMessage) => Promise<HandlerResult> | HandlerResult;
+/**
+ * A turn handler. (Declared as a method so definitions with a specific state type can be
+ * registered where any state is accepted.)
+ */
+export type AgentHandler<S> = { handle(ctx: AgentContext<S>, message: AgentMessage): Promise<HandlerResult> | HandlerResult }['handle'];
 
 /** An agent definition. */
-export interface AgentDefinition<S extends JsonValue = JsonValue> {
+export interface AgentDefinition<S = JsonValue> {
   /** Agent type name (`/a2a/<name>/`). */
   name: string;
   /** One line on what it does. */
   description?: string;
   /** Declared skills (strings become `{ id, name }`). */
   skills: AgentSkillInfo[];
-  /** Initial state of a new instance. */
+  /** Initial state of a new instance (JSON). */
   state: S;
   /** Durable on Restate (default false: in-process). */
   durable: boolean;
@@ -80,7 +83,7 @@ export interface AgentDefinition<S extends JsonValue = JsonValue> {
 }
 
 /** Input of `defineAgent`. */
-export interface DefineAgentInput<S extends JsonValue> {
+export interface DefineAgentInput<S> {
   name: string;
   description?: string;
   skills?: (string | AgentSkillInfo)[];
@@ -114,7 +117,7 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
  * });
  * ```
  */
-export function defineAgent<S extends JsonValue = JsonValue>(def: DefineAgentInput<S>): AgentDefinition<S> {
+export function defineAgent<S = JsonValue>(def: DefineAgentInput<S>): AgentDefinition<S> {
   if (!NAME.test(def.name)) throw new TypeError(`agent name '${def.name}' must match ${NAME}`);
   if (typeof def.handlers?.onMessage !== 'function') throw new TypeError(`agent '${def.name}' needs handlers.onMessage`);
   const out: AgentDefinition<S> = {

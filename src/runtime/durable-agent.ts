@@ -8,7 +8,7 @@
 import type { AgentDefinition } from './define-agent.js';
 import { runTurn, type TurnEffects, type TurnEnv } from './agent-turn.js';
 import { object, serde, TerminalError, type ObjectContext } from './restate-sdk.js';
-import type { AgentMessage, AgentReply, JsonValue } from './types.js';
+import type { AgentMessage, AgentReply } from './types.js';
 
 /** The input of a durable turn, as sent to `POST /<agent>/<id>/turn`. */
 export interface TurnInput {
@@ -25,7 +25,7 @@ export interface TurnInput {
 const STATE = 's';
 
 /** Builds the Restate virtual object of `def`. */
-export function durableAgentObject<S extends JsonValue>(def: AgentDefinition<S>, env: (id: string) => Omit<TurnEnv, 'opts'>) {
+export function durableAgentObject<S>(def: AgentDefinition<S>, env: (id: string) => Omit<TurnEnv, 'opts'>) {
   return object({
     name: def.name,
     handlers: {

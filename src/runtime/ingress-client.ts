@@ -8,8 +8,10 @@ import { ClientClosedError, InternalError, UpstreamError, UpstreamUnavailableErr
 
 /** Per-call options. */
 export interface IngressCallOptions {
-  /** Makes the call safe to retry; Restate deduplicates by it. */
+  /** Sent as `idempotency-key`: Restate runs the call once, so it is safe to retry. */
   idempotencyKey?: string | undefined;
+  /** Retry on connection failures without an idempotency key (the call is idempotent by itself: workflow runs, attach). */
+  retry?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Absolute deadline, epoch ms (default: 5 minutes from now). */
   deadlineMs?: number | undefined;
@@ -60,7 +62,7 @@ export class IngressClient {
         throw new RestateCallError(r.status, r.body);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        const retry = opts.idempotencyKey !== undefined && code !== undefined && RETRYABLE.has(code) && !opts.signal?.aborted && Date.now() + delay < deadline;
+        const retry = (opts.idempotencyKey !== undefined || opts.retry === true) && code !== undefined && RETRYABLE.has(code) && !opts.signal?.aborted && Date.now() + delay < deadline;
         if (!retry) throw e instanceof RestateCallError || e instanceof ClientClosedError ? e : new UpstreamUnavailableError(`restate is unreachable at ${this.baseUrl}: ${(e as Error).message}`);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 1000);
@@ -93,7 +95,7 @@ export class IngressClient {
 export async function registerDeployment(adminUrl: string, endpointUrl: string, timeoutMs = 30_000): Promise<void> {
   const admin = new IngressClient(adminUrl);
   try {
-    await admin.json('POST', '/deployments', { uri: endpointUrl, force: true }, { idempotencyKey: 'register', deadlineMs: Date.now() + timeoutMs });
+    await admin.json('POST', '/deployments', { uri: endpointUrl, force: true }, { retry: true, deadlineMs: Date.now() + timeoutMs });
   } catch (e) {
     throw new InternalError(`could not register ${endpointUrl} with Restate at ${adminUrl}: ${(e as Error).message}`);
   } finally {

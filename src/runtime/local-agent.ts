@@ -11,7 +11,7 @@ import type { AgentMessage, AgentReply, JsonValue } from './types.js';
 const MAX_INSTANCES = 10_000;
 
 /** Runs one agent type in-process. */
-export class LocalAgent<S extends JsonValue = JsonValue> {
+export class LocalAgent<S = JsonValue> {
   private readonly states = new Map<string, S>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();

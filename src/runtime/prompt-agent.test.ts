@@ -39,7 +39,7 @@ describe('prompt agents on the fast path (embedded default spec)', () => {
       defineAgent({
         name: 'tally',
         skills: ['count'],
-        state: { n: 0, reminded: false },
+        state: { n: 0, reminded: false as boolean },
         handlers: {
           async onMessage(ctx) {
             ctx.state.n += 1;

@@ -4,6 +4,7 @@
  * without moving the port (re-register the deployment after a swap).
  */
 import { createServer, type Http2Session, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { Logger } from 'pino';
 import { createEndpointHandler } from './restate-sdk.js';
 
 /** A service definition the SDK accepts (virtual object, workflow or service). */
@@ -18,9 +19,19 @@ export class RestateEndpoint {
   private port = 0;
   private readonly sessions = new Set<Http2Session>();
 
+  /** `logger` receives the SDK's warnings and errors (its per-invocation info lines are dropped). */
+  constructor(private readonly logger?: Pick<Logger, 'warn' | 'error'>) {}
+
   /** Serves `services`; replaces the previous set when already listening. */
   setServices(services: RestateServiceDef[]): void {
-    const h = createEndpointHandler({ services });
+    const log = this.logger;
+    const h = createEndpointHandler({
+      services,
+      logger: (meta, message, ...rest) => {
+        if (meta.replaying || !log || (meta.level !== 'warn' && meta.level !== 'error')) return;
+        log[meta.level]({ invocation: meta.context?.invocationId, target: meta.context?.invocationTarget }, [message, ...rest].map(String).join(' '));
+      },
+    });
     this.handler = (req, res) => h(req, res);
   }
 
