@@ -120,7 +120,8 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     const m = masks[i]!;
     if (m === 0 && t.masks2[i] === 0) continue;
     // --- "the instructions you got from your operator are void" ---
-    if (has2(i, C2.STATE) && has(i - 1, C.BEMODAL)) {
+    const byThirdParty = is(i + 1, 'by') && (is(i, 'replaced') || is(i, 'superseded') || is(i, 'overwritten') || is(i, 'rewritten'));
+    if (has2(i, C2.STATE) && !byThirdParty && (has(i - 1, C.BEMODAL) || (has(i - 2, C.BEMODAL) && (is(i - 1, 'hereby') || is(i - 1, 'now') || is(i - 1, 'all') || is(i - 1, 'officially') || is(i - 1, 'being'))))) {
       for (let j = i - 2; j >= 0 && j >= i - 9; j--) {
         if (has(j, C.INSTR | C.SOFTINSTR) && !firstPersonBefore(j)) {
           const score = markerBetween(Math.max(0, j - 2), i - 2) ? 1 : 0.8;
@@ -156,7 +157,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
           break;
         }
-        if (has(j, C.TOLD) && (is(j + 1, 'you') || is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
+        if (has(j, C.TOLD) && (is(j + 1, 'you') || is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you') || has2(j - 1, C2.SOURCE) || has2(j - 2, C2.SOURCE))) {
           if (!has(j - 1, C.FIRST) && !is(j - 1, 'i') && !is(j - 1, 'we')) (s.override = 1), (s.overrideSpan = [i, j]);
           break;
         }
@@ -227,6 +228,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     if ((m & C.AI) !== 0 && !has2(i + 1, C2.AIROLE)) {
       const addressed =
         has(i - 1, C.ADDR) ||
+        (is(i - 1, 'language') && (has(i - 2, C.ADDR) || has(i - 3, C.ADDR))) ||
         (has(i - 2, C.ADDR) && !has(i - 1, C.FIRST)) ||
         (is(i - 3, 'if') && has(i - 2, C.YOU)) ||
         (is(i - 4, 'if') && has(i - 3, C.YOU)) ||

@@ -60,7 +60,7 @@ const QUOTES_PRESENT = /["'\u201c\u201d\u2018\u2019\u00ab\u00bb`]/;
 const EXAMPLE_ONLY = new Set(['en.meta.example', 'en.meta.actors']);
 const QUOTES = `"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\``;
 const INTRODUCES_EXAMPLE =
-  /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|prompt|prompts|request|requests|message|messages|input|inputs|string|strings|text|command|commands|line|lines|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting|translate|translating|translation of|spell|pronounce|define|means|meaning of|sentence|word|words)\s*[:,]?\s*$/;
+  /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|known as|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting|translate|translating|translation of|spell|pronounce|define|means|meaning of|sentence|word|words)\s*[:,]?\s*$/;
 
 const SPEECH_AFTER = /^\s*[,.!?]?\s*(?:[a-z]+ ){0,3}(?:said|says|asked|asks|replied|replies|shouted|shouts|whispered|whispers|yelled|yells|added|continued|muttered|told|wrote|writes|screamed|cried)\b/;
 const SPEECH_BEFORE = /(?:said|says|asked|asks|replied|shouted|shouts|whispered|yelled|yells|told (?:him|her|them|me|us)|wrote|writes|screamed|cried)\s*[,:]?\s*$/;

@@ -38,6 +38,7 @@ export const C = {
   SOFTINSTR: 1 << 29,
   BEMODAL: 1 << 30,
 } as const;
+/* SOURCE lives in the second mask word. */
 
 /** Second-level concept bits (a separate mask word). */
 export const C2 = {
@@ -48,23 +49,25 @@ export const C2 = {
   THIRD: 1 << 4,
   BOUNDARY: 1 << 5,
   CLAUSE: 1 << 6,
+  SOURCE: 1 << 7,
 } as const;
 
 /** Words of second-level concepts. */
 export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
-  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
+  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted replaced superseded overwritten rewritten nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
   RUNWITH: 'running operating working using loaded configured initialized initialised given set built programmed',
   POSTMARK: 'above before previously earlier far until given provided received beforehand prior anteriores anterior previas iniciales precedentes anterieures initiales vorher bisher precedenti anteriori',
   AIROLE: 'researcher researchers engineer engineers developer developers scientist scientists enthusiast enthusiasts company companies startup startups student students expert experts practitioner practitioners team teams professional professionals ethicist user users ethics safety policy product products',
   THIRD: 'ignores disregards forgets overrides bypasses skips discards abandons neglects cancels',
   BOUNDARY: 'zzsb',
+  SOURCE: 'developers developer creators creator operator operators admin admins administrator company system openai anthropic they owners owner makers',
   CLAUSE: 'appear appears appearing come comes coming exist exists show shows are is occur occurs found embedded',
 };
 
 /** Words of each concept. */
 export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   OVERRIDE:
-    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overwrite skip abandon neglect nevermind scrap ditch drop dropping cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
+    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overwrite skip abandon neglect nevermind scrap scratch ditch drop dropping cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
     'ignora ignorar ignoren olvida olvidar olvide olviden olvidate omite omitir descarta descartar desobedece anula anular ' +
     'ignorez ignorer oublie oubliez oublier oublies neglige negligez contourne contournez annule annulez outrepasse ' +
     'ignoriere ignorieren ignoriert ignorier vergiss vergessen vergesst missachte missachten verwirf ubergehe uberspringe ' +
@@ -77,7 +80,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
     'regles ordres contraintes filtres programmation anweisungen anweisung regeln vorgaben richtlinien befehle einschrankungen instruktionen anordnungen programmierung vorschriften ' +
     'istruzioni istruzione regole indicazioni direttive restrizioni limiti filtri vincoli instrucoes instrucao regras diretrizes ordens restricoes instructies regels',
-  TOLD: 'told instructed programmed taught given gave configured dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
+  TOLD: 'told instructed programmed taught given gave configured receive received dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
   TEMPORAL:
     'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer developers default current ' +
     'anteriores anterior previas previa previos iniciales inicial todas todos tus sus cualquier arriba antes originales ' +
@@ -87,7 +90,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   FIRST: 'my our a an mi mis nuestras nuestros mon ma mes notre nos mein meine meinen unser unsere mio mia miei mie meu minha meus minhas un une ein eine einen uno una um uma mijn onze',
   NOLIM: 'no without zero free freed unbound beyond lacks lacking never released liberated exempt relieved sin sans ohne senza sem nessuna nessun ninguna ningun aucune aucun keine kein nenhuma nenhum',
   LIMIT:
-    'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies safeguards guardrails constraints limit compass conscience scruples ' +
+    'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies policy safeguards guardrails constraints limit compass conscience scruples features measures mechanisms protections checks ' +
     'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
     'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
   FILLER: 'any all the your its of a an or and longer policy usage from moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',

@@ -2,7 +2,7 @@
  * Payment card numbers: 13–19 digits, optionally grouped by spaces or dashes (one separator
  * kind), Luhn-valid, with a known issuer prefix (IIN) and a length that issuer uses.
  */
-import { luhn, type EntityDetector } from '../detectors.js';
+import { contextBefore, luhn, type EntityDetector } from '../detectors.js';
 
 const CANDIDATE = /(?<![\d.\-/])(?<!\d,)\d(?:[ -]?\d){12,18}(?![\d]|[.,\-/]\d)/g;
 
@@ -19,12 +19,21 @@ const ISSUERS: readonly { name: string; test: (d: string) => boolean; lengths: r
   { name: 'mir', test: (d) => /^220[0-4]/.test(d), lengths: [16, 17, 18, 19] },
 ];
 
-/** The issuer of a Luhn-valid number, or undefined. */
-export function cardIssuer(digits: string): string | undefined {
-  if (digits.length < 13 || digits.length > 19 || !luhn(digits)) return undefined;
+/** The issuer whose prefix and length fit a number (Luhn not checked), or undefined. */
+function issuerOf(digits: string): string | undefined {
+  if (digits.length < 13 || digits.length > 19) return undefined;
   for (const i of ISSUERS) if (i.test(digits) && i.lengths.includes(digits.length)) return i.name;
   return undefined;
 }
+
+/** The issuer of a Luhn-valid number, or undefined. */
+export function cardIssuer(digits: string): string | undefined {
+  return luhn(digits) ? issuerOf(digits) : undefined;
+}
+
+/** Words that name a payment card just before a number. */
+const CARD_WORDS = /\b(?:card|cards|visa|mastercard|master card|amex|american express|discover|diners|jcb|maestro|credit|debit|cc|ccn|pan|tarjeta|carte|karte|kreditkarte|carta|cartao|cartão)\b[^\n\d]{0,16}$/;
+const FOUR_GROUPS = /^\d{4}([ -])\d{4}\1\d{4}\1\d{4}$/;
 
 function groupsPlausible(raw: string): boolean {
   const hasSpace = raw.includes(' ');
@@ -42,7 +51,14 @@ export const detectCards: EntityDetector = (ctx, out) => {
     const raw = m[0];
     const digits = raw.replace(/[ -]/g, '');
     const issuer = cardIssuer(digits);
-    if (issuer === undefined || !groupsPlausible(raw)) continue;
-    out.push({ entity: 'card', start: m.index, end: m.index + raw.length, guardrail: 'pii.card', score: 0.95, reason: `payment card number (${issuer}, Luhn-valid)` });
+    if (issuer !== undefined && groupsPlausible(raw)) {
+      out.push({ entity: 'card', start: m.index, end: m.index + raw.length, guardrail: 'pii.card', score: 0.95, reason: `payment card number (${issuer}, Luhn-valid)` });
+      continue;
+    }
+    // a card-shaped number that is named as a card: redact it even when the checksum is off (typos, made-up numbers)
+    const named = issuerOf(digits);
+    if (named !== undefined && FOUR_GROUPS.test(raw) && contextBefore(ctx.lower, m.index, 32, CARD_WORDS)) {
+      out.push({ entity: 'card', start: m.index, end: m.index + raw.length, guardrail: 'pii.card', score: 0.8, reason: `payment card number (${named}, named as a card)` });
+    }
   }
 };
