@@ -50,6 +50,7 @@ export const C2 = {
   BOUNDARY: 1 << 5,
   CLAUSE: 1 << 6,
   SOURCE: 1 << 7,
+  GENERIC: 1 << 8,
 } as const;
 
 /** Words of second-level concepts. */
@@ -59,6 +60,7 @@ export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
   POSTMARK: 'above before previously earlier far until given provided received beforehand prior anteriores anterior previas iniciales precedentes anterieures initiales vorher bisher precedenti anteriori',
   AIROLE: 'researcher researchers engineer engineers developer developers scientist scientists enthusiast enthusiasts company companies startup startups student students expert experts practitioner practitioners team teams professional professionals ethicist user users ethics safety policy product products',
   THIRD: 'ignores disregards forgets overrides bypasses skips discards abandons neglects cancels',
+  GENERIC: 'length limit limits size format token tokens field parameter variable template templates feature role syntax structure examples example type types engineering design api option options setting guide guides tips best vs versus versions injection leak leaks leakage',
   BOUNDARY: 'zzsb',
   SOURCE: 'developers developer creators creator operator operators admin admins administrator company system openai anthropic they owners owner makers',
   CLAUSE: 'appear appears appearing come comes coming exist exists show shows are is occur occurs found embedded',
@@ -74,13 +76,13 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
     'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
   FOLLOW: 'follow follows following obey obeys obeying respects listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
-  NEGATOR: 'dont not never stop longer nicht kein keine pas ne nao non niet nunca jamais mai',
+  NEGATOR: 'dont not never stop longer none nicht kein keine pas ne nao non niet nunca jamais mai',
   INSTR:
     'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols protocol ruleset ' +
     'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
     'regles ordres contraintes filtres programmation anweisungen anweisung regeln vorgaben richtlinien befehle einschrankungen instruktionen anordnungen programmierung vorschriften ' +
     'istruzioni istruzione regole indicazioni direttive restrizioni limiti filtri vincoli instrucoes instrucao regras diretrizes ordens restricoes instructies regels',
-  TOLD: 'told instructed programmed taught given gave configured receive received dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
+  TOLD: 'told instructed programmed taught given gave configured receive received configurado configurada programado programada entrenado instruido recues recu recue configuree beigebracht befohlen aufgetragen konfiguriert programmiert dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
   TEMPORAL:
     'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer developers default current ' +
     'anteriores anterior previas previa previos iniciales inicial todas todos tus sus cualquier arriba antes originales ' +
@@ -93,9 +95,9 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies policy safeguards guardrails constraints limit compass conscience scruples features measures mechanisms protections checks ' +
     'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
     'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
-  FILLER: 'any all the your its of a an or and longer policy usage from moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
+  FILLER: 'any all the your its of a an or and longer policy usage from openai openais anthropic anthropics googles company companys developer developers moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
   UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
-  YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas',
+  YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas fuiste fuistes',
   AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
   PERSONA: 'pretend pretending roleplay simulate simulating emulate persona role act acting roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
   EXTRACT:
