@@ -11,7 +11,6 @@ export const MAX_PAYLOADS = 6;
 /** Most decoded characters per text. */
 export const MAX_DECODED_CHARS = 8192;
 
-const HEX_PAIRS = /^(?:[0-9a-fA-F]{2}[ :]?){8,}$/;
 const HEX_ESCAPES = /(?:\\x[0-9a-fA-F]{2}|0x[0-9a-fA-F]{2}[ ,]?){6,}/g;
 const PERCENT = /%[0-9a-fA-F]{2}/g;
 const HAS_LOWER = /[a-z]/;
@@ -52,36 +51,39 @@ for (let c = 0; c < 128; c++) {
 function encodedRuns(text: string): ['b64' | 'hex', string][] {
   const runs: ['b64' | 'hex', string][] = [];
   const n = text.length;
-  let b64Start = -1;
-  let hexStart = -1;
-  let hexDigits = 0;
+  let start = -1;
+  let allHex = true;
+  let pairs = 0;
+  let pairsStart = -1;
   for (let i = 0; i <= n; i++) {
     const ch = i < n ? text.charCodeAt(i) : 0;
     const k = ch < 128 ? CLASS[ch]! : 0;
     if ((k & 1) !== 0) {
-      if (b64Start < 0) b64Start = i;
-    } else if (b64Start >= 0) {
+      if (start < 0) (start = i), (allHex = true);
+      if ((k & 2) === 0) allHex = false;
+      continue;
+    }
+    if (start < 0) continue;
+    const len = i - start;
+    if (len >= 16) {
       let end = i;
       while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
-      if (i - b64Start >= 16) runs.push(['b64', text.slice(b64Start, end)]);
-      b64Start = -1;
+      runs.push([allHex && len % 2 === 0 ? 'hex' : 'b64', text.slice(start, end)]);
+      if (runs.length > 2 * MAX_PAYLOADS) break;
     }
-    if ((k & 2) !== 0) {
-      if (hexStart < 0) hexStart = i;
-      hexDigits++;
-    } else if (hexStart >= 0) {
-      if ((ch === 32 || ch === 58) && i + 1 < n) {
-        const next = text.charCodeAt(i + 1);
-        if (next < 128 && (CLASS[next]! & 2) !== 0) continue;
+    // "69 67 6e 6f …": two-digit hex runs separated by one space or colon
+    if (len === 2 && allHex && (ch === 32 || ch === 58 || pairs > 0)) {
+      if (pairs === 0) pairsStart = start;
+      pairs++;
+      if (ch !== 32 && ch !== 58) {
+        if (pairs >= 8) runs.push(['hex', text.slice(pairsStart, i)]);
+        pairs = 0;
       }
-      if (hexDigits >= 16) {
-        const run = text.slice(hexStart, i);
-        if (HEX_PAIRS.test(run)) runs.push(['hex', run]);
-      }
-      hexStart = -1;
-      hexDigits = 0;
+    } else {
+      if (pairs >= 8) runs.push(['hex', text.slice(pairsStart, start - 1)]);
+      pairs = 0;
     }
-    if (runs.length > 2 * MAX_PAYLOADS) break;
+    start = -1;
   }
   return runs;
 }

@@ -40,7 +40,7 @@ const SYNTHETIC = new Map<string, AttackRule>();
 function synthetic(id: string, family: string, cat: RuleCategory, w: number): AttackRule {
   const key = `${id}:${w}`;
   let r = SYNTHETIC.get(key);
-  if (r === undefined) SYNTHETIC.set(key, (r = { id, family, cat, w, re: /(?!)/, any: null, wordAnchors: false, lead: false, view: 'words' }));
+  if (r === undefined) SYNTHETIC.set(key, (r = { id, family, cat, w, re: /(?!)/, any: null, wordAnchors: false, lead: false, backoff: 0, view: 'words' }));
   return r;
 }
 
@@ -133,7 +133,10 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
   }
   // quoted phrases count less when they are examples, a character's speech, or quoted in a discussion
   const best = new Map<string, number>();
-  const quoted = QUOTES_PRESENT.test(view.lower);
+  let raw = 0;
+  for (const h of hits) if (h.rule.cat !== 'meta') raw += h.rule.w;
+  // quotes only lower a score, so they matter only for texts that could reach a threshold
+  const quoted = raw >= 0.7 && QUOTES_PRESENT.test(view.lower);
   for (const h of hits) {
     if (h.rule.cat === 'meta') continue;
     let w = h.rule.w;

@@ -32,6 +32,8 @@ export interface AttackRule {
   wordAnchors: boolean;
   /** The match starts at (or a few words before) an anchor: tried as a sticky match there. */
   lead: boolean;
+  /** Words before the anchor where a lead match may start (0 when the anchor is always the first word). */
+  backoff: number;
   view: 'words' | 'lower' | 'native';
 }
 
@@ -43,8 +45,8 @@ export interface RuleHit {
 
 /**
  * Compact rule declaration: `[id, category, weight, anchors ('' = always), source, view?]`.
- * Anchors starting with `^` mark a rule whose match begins at one of them (or up to three words
- * earlier): it is tried as a sticky match at each anchor instead of scanning a window.
+ * Anchors starting with `^` mark a rule whose match begins at one of them, `^^` one whose match may
+ * begin up to three words earlier: it is tried as a sticky match there instead of scanning a window.
  */
 export type RuleSpec = readonly [string, RuleCategory, number, string, string, ('words' | 'lower' | 'native')?];
 
@@ -84,7 +86,8 @@ export interface RuleSet {
 export function compileRules(specs: readonly RuleSpec[]): RuleSet {
   const rules: AttackRule[] = specs.map(([id, cat, w, anchors, src, view]) => {
     const lead = anchors.startsWith('^') && (view ?? 'words') === 'words';
-    const any = anchors ? anchors.replace(/^\^/, '').split(' ') : null;
+    const backoff = anchors.startsWith('^^') ? LEAD_BACKOFF : 0;
+    const any = anchors ? anchors.replace(/^\^+/, '').split(' ') : null;
     return {
       id,
       family: familyOf(id),
@@ -94,6 +97,7 @@ export function compileRules(specs: readonly RuleSpec[]): RuleSet {
       any,
       wordAnchors: any !== null && any.every((a) => PLAIN_WORD.test(a)),
       lead,
+      backoff,
       view: view ?? 'words',
     };
   });
@@ -195,7 +199,7 @@ export function runRules(
     if (!take(rule)) continue;
     let m: RegExpExecArray | null = null;
     if (rule.view !== 'words') m = rule.re.exec(rule.view === 'lower' ? view.lower : view.native);
-    else if (rule.lead) m = leadMatch(rule.re, words, ps);
+    else if (rule.lead) m = leadMatch(rule.re, words, ps, rule.backoff);
     else if (len <= BEFORE + AFTER) m = rule.re.exec(words);
     else {
       let scanned = -1;
@@ -235,10 +239,10 @@ export function runRules(
 }
 
 /** Sticky attempts at each anchor and at the starts of the few words before it. */
-function leadMatch(re: RegExp, words: string, ps: readonly number[]): RegExpExecArray | null {
+function leadMatch(re: RegExp, words: string, ps: readonly number[], backoff: number): RegExpExecArray | null {
   for (const p of ps) {
     let start = p;
-    for (let back = 0; back <= LEAD_BACKOFF && start > 0; back++) {
+    for (let back = 0; back <= backoff && start > 0; back++) {
       re.lastIndex = start;
       const m = re.exec(words);
       if (m !== null) return m;

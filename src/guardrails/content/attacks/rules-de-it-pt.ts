@@ -23,10 +23,10 @@ const ITPT_UNF = '(?:senza (?:alcuna |alcun |nessuna |nessun |le tue )?(?:filtri
 
 /** German rules. */
 export const DE_RULES: readonly RuleSpec[] = [
-  ['de.override', 'prompt_injection', 1, '^' + DE_OV_A, `\\b${DE_OV} (?:(?:alle|deine|ihre|die|den|der|dich|mal|bitte|jetzt|nun|samtliche|diese|von|an) ){0,3}${DE_ADJ} (?:${W}){0,1}?${DE_NOUN}\\b`],
-  ['de.override.deine', 'prompt_injection', 1, '^' + DE_OV_A, `\\b${DE_OV} (?:(?:alle|bitte|jetzt|nun|samtliche) ){0,2}(?:deine|ihre|eure) (?:${W}){0,1}?${DE_NOUN}\\b`],
+  ['de.override', 'prompt_injection', 1, '^^' + DE_OV_A, `\\b${DE_OV} (?:(?:alle|deine|ihre|die|den|der|dich|mal|bitte|jetzt|nun|samtliche|diese|von|an) ){0,3}${DE_ADJ} (?:${W}){0,1}?${DE_NOUN}\\b`],
+  ['de.override.deine', 'prompt_injection', 1, '^^' + DE_OV_A, `\\b${DE_OV} (?:(?:alle|bitte|jetzt|nun|samtliche) ){0,2}(?:deine|ihre|eure) (?:${W}){0,1}?${DE_NOUN}\\b`],
   ['de.override.verb_last', 'prompt_injection', 1, 'ignorieren vergessen missachten beachten ignoriert vergisst ignoriere vergiss ausser kraft', `\\b(?:alle|deine|ihre|die|samtliche) (?:${W}){0,1}?${DE_ADJ}? ?${DE_NOUN} (?:${W}){0,2}?(?:ignorieren|vergessen|missachten|nicht (?:mehr )?beachten|nicht (?:mehr )?befolgen|ignoriert|vergisst|ausser kraft setzen|gelten nicht mehr|sind ungultig|sind aufgehoben)\\b`],
-  ['de.override.alles', 'prompt_injection', 1, '^vergiss vergessen ignoriere ignorieren ignorier', `\\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie|ignorier) (?:einfach )?alles (?:was (?:oben steht|vorher (?:gesagt|kam|stand)|dir (?:vorher |bisher )?gesagt wurde|du (?:bisher |vorher )?(?:gelernt|gehort) hast|davor (?:kam|stand))|bisherige|vorherige|davor|oben|zuvor gesagte|bisher gesagte)\\b`],
+  ['de.override.alles', 'prompt_injection', 1, '^^vergiss vergessen ignoriere ignorieren ignorier', `\\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie|ignorier) (?:einfach )?alles (?:was (?:oben steht|vorher (?:gesagt|kam|stand)|dir (?:vorher |bisher )?gesagt wurde|du (?:bisher |vorher )?(?:gelernt|gehort) hast|davor (?:kam|stand))|bisherige|vorherige|davor|oben|zuvor gesagte|bisher gesagte)\\b`],
   ['de.new', 'prompt_injection', 0.45, 'neue neuen eigentliche', `\\b(?:neue anweisungen|neue anweisung|deine neue (?:aufgabe|rolle|anweisung)|deine eigentliche aufgabe|neue instruktionen)\\b`],
   ['de.from_now', 'prompt_injection', 0.4, 'ab sofort jetzt', `\\b(?:ab (?:jetzt|sofort)|von nun an|ab heute) (?:bist du|wirst du|antwortest du|ignorierst du|du bist|musst du|sollst du)\\b`],
   ['de.extract', 'system_prompt_extraction', 1, 'systemprompt prompt systemnachricht anweisungen instruktionen vorgaben systemanweisungen',
@@ -53,9 +53,9 @@ export const DE_RULES: readonly RuleSpec[] = [
 
 /** Italian, Portuguese and Dutch rules. */
 export const IT_PT_NL_RULES: readonly RuleSpec[] = [
-  ['it.override', 'prompt_injection', 1, '^' + IT_OV_A, `\\b${IT_OV} (?:(?:tutte|tutti|le|gli|i|tue|tuoi|sue|di|la|il|qualsiasi|queste) ){0,3}${IT_NOUN} (?:${W}){0,1}?${IT_ADJ}\\b`],
-  ['it.override.tue', 'prompt_injection', 1, '^' + IT_OV_A, `\\b${IT_OV} (?:(?:tutte|tutti|le|i) ){0,2}(?:tue|tuoi|sue|suoi) (?:${W}){0,1}?${IT_NOUN}\\b`],
-  ['it.override.tutto', 'prompt_injection', 1, '^' + IT_OV_A, `\\b${IT_OV} (?:tutto (?:quello che|cio che) (?:ti e stato detto|hai ricevuto|precede|e scritto sopra)|tutto il resto|tutto cio che precede|quanto sopra)\\b`],
+  ['it.override', 'prompt_injection', 1, '^^' + IT_OV_A, `\\b${IT_OV} (?:(?:tutte|tutti|le|gli|i|tue|tuoi|sue|di|la|il|qualsiasi|queste) ){0,3}${IT_NOUN} (?:${W}){0,1}?${IT_ADJ}\\b`],
+  ['it.override.tue', 'prompt_injection', 1, '^^' + IT_OV_A, `\\b${IT_OV} (?:(?:tutte|tutti|le|i) ){0,2}(?:tue|tuoi|sue|suoi) (?:${W}){0,1}?${IT_NOUN}\\b`],
+  ['it.override.tutto', 'prompt_injection', 1, '^^' + IT_OV_A, `\\b${IT_OV} (?:tutto (?:quello che|cio che) (?:ti e stato detto|hai ricevuto|precede|e scritto sopra)|tutto il resto|tutto cio che precede|quanto sopra)\\b`],
   ['it.extract', 'system_prompt_extraction', 1, 'prompt istruzioni messaggio',
     `\\b(?:mostra|mostrami|rivela|rivelami|dimmi|stampa|ripeti|scrivi|scrivimi|dammi|condividi|qual e|quali sono|svela|copia) (?:il |la |le |i )?(?:tuo |tua |tue |tuoi )?(?:${W}){0,1}?(?:prompt|istruzioni|messaggio) (?:di sistema|del sistema|iniziali|originali|nascoste|segrete|interne)\\b`],
   ['it.extract.stem', 'system_prompt_extraction', 1, 'sistema iniziali originali nascoste segrete interne',
@@ -65,9 +65,9 @@ export const IT_PT_NL_RULES: readonly RuleSpec[] = [
   ['itpt.jb.senza', 'jailbreak', 0.5, 'senza sem non malvagio malvagia malvado malvada', `\\b${ITPT_UNF}\\b`],
   ['it.ind.nota', 'prompt_injection', 0.8, 'nota messaggio istruzione istruzioni attenzione', `\\b(?:nota|messaggio|istruzione|istruzioni|attenzione) (?:importante )?per (?:l ?|il |lo |qualsiasi )?(?:ia|lia|assistente|modello|chatbot|bot|agente)\\b`],
   ['it.ind.non_dire', 'prompt_injection', 0.7, 'dire dirlo informare menzionare', `\\bnon (?:dire|dirlo|informare|menzionare) (?:nulla |niente )?(?:all ?|a l ?)?(?:utente|lutente)\\b`],
-  ['pt.override', 'prompt_injection', 1, '^' + PT_OV_A, `\\b${PT_OV} (?:(?:todas|todos|as|os|suas|seus|tuas|teus|de|a|o|quaisquer|essas) ){0,3}${PT_NOUN} (?:${W}){0,1}?${PT_ADJ}\\b`],
-  ['pt.override.suas', 'prompt_injection', 1, '^' + PT_OV_A, `\\b${PT_OV} (?:(?:todas|todos|as|os) ){0,2}(?:suas|seus|tuas|teus) (?:${W}){0,1}?${PT_NOUN}\\b`],
-  ['pt.override.tudo', 'prompt_injection', 1, '^' + PT_OV_A, `\\b${PT_OV} tudo (?:o que (?:foi dito|te disseram|voce recebeu|esta acima|veio antes)|acima|anterior)\\b`],
+  ['pt.override', 'prompt_injection', 1, '^^' + PT_OV_A, `\\b${PT_OV} (?:(?:todas|todos|as|os|suas|seus|tuas|teus|de|a|o|quaisquer|essas) ){0,3}${PT_NOUN} (?:${W}){0,1}?${PT_ADJ}\\b`],
+  ['pt.override.suas', 'prompt_injection', 1, '^^' + PT_OV_A, `\\b${PT_OV} (?:(?:todas|todos|as|os) ){0,2}(?:suas|seus|tuas|teus) (?:${W}){0,1}?${PT_NOUN}\\b`],
+  ['pt.override.tudo', 'prompt_injection', 1, '^^' + PT_OV_A, `\\b${PT_OV} tudo (?:o que (?:foi dito|te disseram|voce recebeu|esta acima|veio antes)|acima|anterior)\\b`],
   ['pt.extract', 'system_prompt_extraction', 1, 'prompt instrucoes mensagem',
     `\\b(?:mostre|mostra|mostrar|revele|revela|diga|diz|imprima|imprime|repita|repete|escreva|me de|me mostre|me diga|compartilhe|qual e|quais sao|exiba|exibe|copie) (?:me )?(?:o |a |as |os )?(?:seu |sua |suas |seus |teu |tua )?(?:${W}){0,1}?(?:prompt|instrucoes|mensagem) (?:do sistema|de sistema|iniciais|originais|ocultas|secretas|internas)\\b`],
   ['pt.extract.stem', 'system_prompt_extraction', 1, 'sistema iniciais originais ocultas secretas internas',
@@ -76,7 +76,7 @@ export const IT_PT_NL_RULES: readonly RuleSpec[] = [
   ['pt.jb.modo', 'jailbreak', 0.8, 'modo', `\\bmodo (?:desenvolvedor|deus|sem restricoes|sem filtros|dan|jailbreak|sem censura)\\b`],
   ['pt.ind.nota', 'prompt_injection', 0.8, 'nota mensagem instrucao instrucoes atencao', `\\b(?:nota|mensagem|instrucao|instrucoes|atencao) (?:importante )?para (?:a |o |qualquer )?(?:ia|assistente|modelo|chatbot|bot|agente)\\b`],
   ['pt.ind.nao_diga', 'prompt_injection', 0.7, 'diga conte informe mencione', `\\bnao (?:diga|conte|informe|mencione) (?:nada )?(?:ao|para o) (?:usuario|cliente|leitor)\\b`],
-  ['nl.override', 'prompt_injection', 1, '^negeer vergeet', `\\b(?:negeer|vergeet) (?:(?:alle|al|je|jouw|de|uw) ){0,2}(?:vorige|eerdere|voorgaande|bovenstaande|oorspronkelijke|originele)? ?(?:instructies|regels|richtlijnen|opdrachten|prompt)\\b`],
+  ['nl.override', 'prompt_injection', 1, '^^negeer vergeet', `\\b(?:negeer|vergeet) (?:(?:alle|al|je|jouw|de|uw) ){0,2}(?:vorige|eerdere|voorgaande|bovenstaande|oorspronkelijke|originele)? ?(?:instructies|regels|richtlijnen|opdrachten|prompt)\\b`],
   ['nl.extract', 'system_prompt_extraction', 1, 'systeemprompt systeem prompt', `\\b(?:toon|laat|geef|herhaal|print|wat is|vertel) (?:mij |me )?(?:je|jouw|de|uw) (?:systeemprompt|systeem prompt|systeeminstructies|oorspronkelijke instructies|verborgen instructies)\\b`],
   // non-Latin scripts, on the un-folded view
   ['ru.override', 'prompt_injection', 1, '', '(?:игнорируй|игнорируйте|проигнорируй|проигнорируйте|забудь|забудьте|не обращай внимания на|отбрось|отмени)\\s+(?:все\\s+|всё\\s+)?(?:предыдущие|прежние|предшествующие|свои|твои|ваши|системные|изначальные|данные\\s+ранее|вышеуказанные)?\\s*(?:инструкции|указания|правила|команды|ограничения|установки)', 'native'],

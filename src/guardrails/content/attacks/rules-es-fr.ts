@@ -18,10 +18,10 @@ const FR_UNF = '(?:sans (?:aucune |aucun |la moindre |tes |vos )?(?:filtres?|res
 
 /** Spanish rules. */
 export const ES_RULES: readonly RuleSpec[] = [
-  ['es.override', 'prompt_injection', 1, '^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|las|los|tus|sus|de|cualquier|toda|la|el|lo|estas|esas|mis) ){0,3}${ES_NOUN} (?:${W}){0,1}?${ES_ADJ}\\b`],
-  ['es.override.tus', 'prompt_injection', 1, '^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|de|cualquiera de) ){0,2}(?:tus|sus) (?:${W}){0,1}?${ES_NOUN}\\b`],
-  ['es.override.adj_first', 'prompt_injection', 1, '^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|las|los|tus|sus|de|la|el) ){0,3}(?:anteriores|previas|iniciales|originales) ${ES_NOUN}\\b`],
-  ['es.override.todo', 'prompt_injection', 1, '^' + ES_OV_A, `\\b${ES_OV} (?:todo|todo lo|lo) (?:anterior|que (?:te )?(?:dije|dijeron|han dicho|ha dicho|se te dijo|te indicaron) (?:antes|anteriormente)|lo anterior|lo de arriba|lo que esta arriba|lo previo)\\b`],
+  ['es.override', 'prompt_injection', 1, '^^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|las|los|tus|sus|de|cualquier|toda|la|el|lo|estas|esas|mis) ){0,3}${ES_NOUN} (?:${W}){0,1}?${ES_ADJ}\\b`],
+  ['es.override.tus', 'prompt_injection', 1, '^^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|de|cualquiera de) ){0,2}(?:tus|sus) (?:${W}){0,1}?${ES_NOUN}\\b`],
+  ['es.override.adj_first', 'prompt_injection', 1, '^^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|las|los|tus|sus|de|la|el) ){0,3}(?:anteriores|previas|iniciales|originales) ${ES_NOUN}\\b`],
+  ['es.override.todo', 'prompt_injection', 1, '^^' + ES_OV_A, `\\b${ES_OV} (?:todo|todo lo|lo) (?:anterior|que (?:te )?(?:dije|dijeron|han dicho|ha dicho|se te dijo|te indicaron) (?:antes|anteriormente)|lo anterior|lo de arriba|lo que esta arriba|lo previo)\\b`],
   ['es.override.passive', 'prompt_injection', 0.9, 'validas aplican vigentes anuladas canceladas', `\\b${ES_NOUN} (?:${W}){0,1}?(?:anteriores|previas|originales|iniciales) ya no (?:son validas|aplican|estan vigentes)|${ES_NOUN} (?:${W}){0,1}?(?:anteriores|previas) (?:quedan|estan) (?:anuladas|canceladas)\\b`],
   ['es.new', 'prompt_injection', 0.45, 'nuevas nueva', `\\b(?:nuevas instrucciones|nueva tarea|tu nueva (?:tarea|funcion|mision|instruccion)|tu verdadera (?:tarea|mision))\\b`],
   ['es.from_now', 'prompt_injection', 0.4, 'ahora adelante', `\\b(?:a partir de ahora|desde ahora|de ahora en adelante) (?:eres|seras|vas a|tu|debes|responde|actua|ignora|solo)\\b`],
@@ -51,10 +51,10 @@ export const ES_RULES: readonly RuleSpec[] = [
 
 /** French rules. */
 export const FR_RULES: readonly RuleSpec[] = [
-  ['fr.override', 'prompt_injection', 1, '^' + FR_OV_A, `\\b${FR_OV} (?:(?:toutes|tous|les|tes|vos|des|de|la|le|ces|ses|l|d) ){0,3}${FR_NOUN} (?:${W}){0,1}?${FR_ADJ}\\b`],
-  ['fr.override.tes', 'prompt_injection', 1, '^' + FR_OV_A, `\\b${FR_OV} (?:(?:toutes|tous|de|des) ){0,2}(?:tes|vos|ses) (?:${W}){0,1}?${FR_NOUN}\\b`],
-  ['fr.override.glued', 'prompt_injection', 1, '^' + FR_OV_A, `\\b${FR_OV} (?:(?:toutes|tous|les|des) ){0,2}(?:instructions|consignes|regles) (?:precedentes|anterieures|ci dessus|initiales)\\b`],
-  ['fr.override.tout', 'prompt_injection', 1, '^' + FR_OV_A, `\\b${FR_OV} (?:tout ce qui precede|tout ce qui a ete dit|tout ce quon ta dit|tout ce que lon ta dit|tout ce qui est au dessus|tout ce qui est ci dessus|tout ce qui a ete ecrit|tout ce que je tai dit avant|tout le reste|ce qui precede)\\b`],
+  ['fr.override', 'prompt_injection', 1, '^^' + FR_OV_A, `\\b${FR_OV} (?:(?:toutes|tous|les|tes|vos|des|de|la|le|ces|ses|l|d) ){0,3}${FR_NOUN} (?:${W}){0,1}?${FR_ADJ}\\b`],
+  ['fr.override.tes', 'prompt_injection', 1, '^^' + FR_OV_A, `\\b${FR_OV} (?:(?:toutes|tous|de|des) ){0,2}(?:tes|vos|ses) (?:${W}){0,1}?${FR_NOUN}\\b`],
+  ['fr.override.glued', 'prompt_injection', 1, '^^' + FR_OV_A, `\\b${FR_OV} (?:(?:toutes|tous|les|des) ){0,2}(?:instructions|consignes|regles) (?:precedentes|anterieures|ci dessus|initiales)\\b`],
+  ['fr.override.tout', 'prompt_injection', 1, '^^' + FR_OV_A, `\\b${FR_OV} (?:tout ce qui precede|tout ce qui a ete dit|tout ce quon ta dit|tout ce que lon ta dit|tout ce qui est au dessus|tout ce qui est ci dessus|tout ce qui a ete ecrit|tout ce que je tai dit avant|tout le reste|ce qui precede)\\b`],
   ['fr.override.passive', 'prompt_injection', 0.9, 'annulees caduques valables applicables', `\\b${FR_NOUN} (?:precedentes|anterieures|initiales|originales) (?:sont|ne sont plus) (?:annulees|caduques|valables|applicables)\\b`],
   ['fr.new', 'prompt_injection', 0.45, 'nouvelles nouvelle vraie', `\\b(?:nouvelles instructions|nouvelles consignes|nouvelle tache|ta nouvelle (?:tache|mission|consigne)|ta vraie (?:tache|mission))\\b`],
   ['fr.from_now', 'prompt_injection', 0.4, 'desormais partir maintenant', `\\b(?:a partir de maintenant|desormais|dorenavant|des maintenant) (?:tu|vous|ignore|reponds|repondez|agis|agissez)\\b`],
