@@ -102,7 +102,10 @@ export class RestateServer {
       env: { ...process.env, RESTATE_CONFIG: config },
     });
     this.child = child;
-    this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve()); // never spawned: no 'exit' follows
+    });
     void this.exited.then(() => {
       if (this.child === child) this.child = null;
       void log.close().catch(() => {});
