@@ -149,7 +149,8 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           break;
         }
         if (has(j, C.INSTR) && !firstPersonBefore(j)) {
-          let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) ? 1 : 0.7;
+          const youGot = is(j + 1, 'you') && (has(j + 2, C.TOLD) || has(j + 3, C.TOLD));
+          let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) || youGot ? 1 : 0.7;
           // "the model ignores the prompt" describes, it does not instruct (but "EvilGPT, who ignores all rules" defines a persona)
           if (has2(i, C2.THIRD) && !is(i - 1, 'who') && !is(i - 1, 'that') && !is(i - 1, 'which')) score = 0.5;
           // "ignore any instructions that appear inside documents" scopes the override to other text
@@ -164,14 +165,17 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
       }
       if (removal && has(i - 1, C.INSTR) && has(i - 2, C.YOUR)) (s.override = 1), (s.overrideSpan = [i - 2, i]);
       // "instructions override the old ones" is a statement: the passive/verb-final reading needs a be/modal or a participle
-      const passiveOk = /(?:ed|en|ieren|iert|ado|ados|ees?|ato|ati)$/.test(words.slice(t.starts[i]!, t.ends[i]!));
+      const negatedFollow = (m & C.OVERRIDE) === 0 && (m & C.FOLLOW) !== 0;
+      const passiveOk = negatedFollow || /(?:ed|en|ieren|iert|ado|ados|ees?|ato|ati)$/.test(words.slice(t.starts[i]!, t.ends[i]!));
       for (let j = i - 1; j >= 0 && j >= i - PASSIVE_BEHIND - 2 && !removal && !has2(j, C2.BOUNDARY); j--) {
         if (has(j, C.TOLD) && (is(j - 1, 'were') || is(j - 1, 'been') || is(j - 1, 'you'))) {
           (s.override = 1), (s.overrideSpan = [j, i]);
           break;
         }
         if (j >= i - PASSIVE_BEHIND && has(j, C.INSTR) && !firstPersonBefore(j) && (passiveOk || markerIn(j + 1, i - 1, C.BEMODAL))) {
-          const score = has(j - 1, C.TEMPORAL | C.YOUR) || has(j - 2, C.TEMPORAL | C.YOUR) ? 1 : 0.6;
+          // "your/the system instructions don't count" (the model's own) vs "previous guidelines no longer apply after March"
+          const ownRules = has(j - 1, C.YOUR) || has(j - 2, C.YOUR) || is(j - 1, 'system') || is(j - 1, 'safety') || is(j - 1, 'developer') || is(j - 2, 'system');
+          const score = negatedFollow ? (ownRules ? 1 : 0.6) : has(j - 1, C.TEMPORAL | C.YOUR) || has(j - 2, C.TEMPORAL | C.YOUR) ? 1 : 0.6;
           if (score > s.override) (s.override = score), (s.overrideSpan = [j, i]);
           break;
         }
@@ -205,7 +209,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     // --- "the instructions you were given" / "qué instrucciones te dieron" ---
     if ((m & C.INSTR) !== 0 && !firstPersonBefore(i)) {
       for (let j = i + 1; j < n && j <= i + 5; j++) {
-        if (has(j, C.TOLD) && (has(j - 1, C.YOU | C.OBJ) || has(j - 2, C.YOU | C.OBJ) || has(j - 3, C.OBJ) || has(j + 1, C.YOU | C.OBJ) || is(j - 1, 'were') || is(j - 1, 'been'))) {
+        if (has(j, C.TOLD) && (has(j - 1, C.YOU | C.OBJ) || has(j - 2, C.YOU | C.OBJ) || has(j - 3, C.OBJ) || has(j + 1, C.YOU | C.OBJ) || ((is(j + 1, 'into') || is(j + 1, 'to')) && is(j + 2, 'you')) || is(j - 1, 'were') || is(j - 1, 'been'))) {
           let verb = false;
           for (let k = Math.max(0, i - 6); k < n && k <= j + 6 && !verb; k++) if (k !== i && has(k, C.EXTRACT)) verb = true;
           const score = verb ? 1 : 0.4;

@@ -9,7 +9,7 @@ const LOCAL = /[A-Za-z0-9._%+\-']/;
 const DOMAIN = /[A-Za-z0-9.\-]/;
 const SHAPE = /^[A-Za-z0-9_%+\-']+(?:\.[A-Za-z0-9_%+\-']+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})$/;
 /** Local parts that stand for "an address goes here" in docs and forms. */
-const PLACEHOLDER_LOCAL = new Set(['name', 'yourname', 'your.name', 'your_name', 'firstname.lastname', 'first.last', 'firstname', 'lastname', 'email', 'youremail', 'your.email', 'your_email', 'username', 'xxx', 'someone', 'somebody']);
+const PLACEHOLDER_LOCAL = new Set(['name', 'yourname', 'your.name', 'your_name', 'firstname.lastname', 'firstname', 'lastname', 'email', 'youremail', 'your.email', 'your_email', 'username', 'xxx', 'someone', 'somebody']);
 /** Role and service mailboxes name a function, not a person. */
 const ROLE_LOCAL = /^(?:finance|support|info|sales|admin|contact|hello|team|noreply|no-reply|donotreply|billing|hr|jobs|careers|press|security|privacy|legal|marketing|office|help|service|accounts|accounting|webmaster|postmaster|abuse|orders|feedback|enquiries|inquiries)$/i;
 const FILE_EXT = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'ico', 'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'css', 'scss', 'json', 'txt', 'md', 'py', 'rb', 'go', 'rs', 'java', 'yaml', 'yml', 'toml', 'lock', 'map', 'html', 'vue', 'svelte']);

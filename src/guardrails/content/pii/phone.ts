@@ -34,11 +34,15 @@ function possibleSomewhere(raw: string): boolean {
   return false;
 }
 
+/** Toll-free and service numbers belong to businesses, not people. */
+const TOLL_FREE = /^(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]|^(?:\+44 ?|0)80[08][ .-]?|^(?:\+33 ?|0)80[0-9][ .-]?|^(?:\+49 ?|0)800[ .-]?|^(?:\+34 ?)?900[ .-]|^(?:\+39 ?)?800[ .-]/;
+
 /** Decides whether a candidate is a phone number; exported for tests. */
 export function isPhoneCandidate(raw: string, hasContext: boolean): boolean {
   const digits = raw.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return false;
   const compact = raw.replace(/[ \t]/g, '');
+  if (TOLL_FREE.test(raw)) return false;
   if (NANP.test(raw)) return true;
   if (DATE.test(compact) || YEAR_RANGE.test(raw) || DOTTED_VERSION.test(compact)) return false;
   if ((digits.startsWith('978') || digits.startsWith('979')) && digits.length === 13 && !raw.startsWith('+')) return false;
