@@ -13,7 +13,9 @@ import { ApprovalsSchema, RiskTierSchema } from '../guardrails/approvals/approva
 import { ToolsSchema } from '../guardrails/tools/tool-spec.js';
 import { ModelResilienceFields, ProviderResilienceFields } from '../resilience/resilience-spec.js';
 import { AuditSpecSchema } from '../compliance/audit-spec.js';
+import { AgentMeshFields, MeshSpecSchema } from '../mesh/mesh-spec.js';
 import { AgentRuntimeFields, RuntimeSpecSchema } from '../runtime/runtime-spec.js';
+import { AgentCacheSpecSchema, CacheSpecSchema, RoutingSpecSchema } from '../cost/cost-spec.js';
 
 const id = z
   .string()
@@ -111,7 +113,10 @@ export const AgentSchema = z
     description: z.string().optional(),
     models: z.array(z.string()).optional().describe('models/aliases this agent may use (default: all)'),
     risk: RiskTierSchema.optional().describe('risk tier for approval rules (low, medium, high)'),
+    ...AgentMeshFields,
     ...AgentRuntimeFields,
+    cache: AgentCacheSpecSchema.optional().describe('opt in/out of the exact and semantic caches'),
+    routing: RoutingSpecSchema.optional().describe('cost routing: fixed, cascade or router (see docs/cost.md)'),
   })
   .strict();
 
@@ -178,7 +183,9 @@ export const SpecSchema = z
     audit: AuditSpecSchema.default(AuditSpecSchema.parse({})).describe('audit ledger: batching, checkpoints, content capture, retention'),
     approvals: ApprovalsSchema.default(ApprovalsSchema.parse({})).describe('when a request needs a human approval'),
     tools: ToolsSchema.default({}).describe('per-agent tool allow-lists and argument schemas'),
+    mesh: MeshSpecSchema.default(MeshSpecSchema.parse({})).describe('agent mesh: routing, SLOs, call policies, external agents, MCP servers'),
     runtime: RuntimeSpecSchema.default(RuntimeSpecSchema.parse({})).describe('agent runtime: when Restate runs, its URL, ports and memory'),
+    cache: CacheSpecSchema.default(CacheSpecSchema.parse({})).describe('exact and semantic response caches'),
   })
   .strict()
   .superRefine((spec, ctx) => {
