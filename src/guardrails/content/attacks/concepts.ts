@@ -108,6 +108,15 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     for (let k = a; k <= b; k++) if (has(k, bit)) return true;
     return false;
   };
+  /** The model is spoken to or about shortly before token j ("pretend you are an AI whose guidelines …"). */
+  const addressedBefore = (j: number): boolean => {
+    for (let k = j - 1; k >= 0 && k >= j - 8 && !has2(k, C2.BOUNDARY); k--) if (has(k, C.YOU | C.PERSONA | C.AI)) return true;
+    return false;
+  };
+  const markerStrict = (a: number, b: number): boolean => {
+    for (let k = a; k <= b; k++) if (has(k, C.TEMPORAL) && !is(k, 'all') && !is(k, 'any') && !is(k, 'every') && !is(k, 'safety') && !is(k, 'its')) return true;
+    return false;
+  };
   const markerYour = (a: number, b: number): boolean => {
     for (let k = a; k <= b; k++) if (has(k, C.YOUR)) return true;
     return false;
@@ -120,11 +129,13 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     const m = masks[i]!;
     if (m === 0 && t.masks2[i] === 0) continue;
     // --- "the instructions you got from your operator are void" ---
-    const byThirdParty = is(i + 1, 'by') && (is(i, 'replaced') || is(i, 'superseded') || is(i, 'overwritten') || is(i, 'rewritten'));
+    // "replaced by the rota tool" describes; "revoked by management/the administrator" is a claimed authority
+    const authority = (k: number): boolean => is(k, 'management') || is(k, 'admin') || is(k, 'administrator') || is(k, 'developer') || is(k, 'developers') || is(k, 'operator') || is(k, 'system') || is(k, 'openai') || is(k, 'anthropic');
+    const byThirdParty = is(i + 1, 'by') && !authority(i + 2) && !(is(i + 2, 'the') && authority(i + 3)) && !(is(i + 2, 'your') && authority(i + 3));
     if (has2(i, C2.STATE) && !byThirdParty && (has(i - 1, C.BEMODAL) || (has(i - 2, C.BEMODAL) && (is(i - 1, 'hereby') || is(i - 1, 'now') || is(i - 1, 'all') || is(i - 1, 'officially') || is(i - 1, 'being'))))) {
       for (let j = i - 2; j >= 0 && j >= i - 9; j--) {
         if (has(j, C.INSTR | C.SOFTINSTR) && !firstPersonBefore(j)) {
-          const score = markerBetween(Math.max(0, j - 2), i - 2) ? 1 : 0.8;
+          const score = markerBetween(Math.max(0, j - 2), i - 2) || addressedBefore(j) ? 1 : 0.8;
           if (score > s.override) (s.override = score), (s.overrideSpan = [j, i]);
           break;
         }
@@ -136,8 +147,9 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
       for (let j = i + 1; j < n && j <= i + OVERRIDE_AHEAD; j++) {
         if (has2(j, C2.BOUNDARY)) break;
         if (removal) {
-          // "removed all your safety guidelines": strong only when the model's own rules are meant
-          if (has(j, C.INSTR) && markerYour(i + 1, j - 1)) {
+          // "removed all your safety guidelines" / "delete all prior instructions": the model's own instructions
+          const own = markerYour(i + 1, j - 1) || (markerStrict(i + 1, j - 1) && !is(j, 'rules') && !is(j, 'filters') && !is(j, 'filter') && !is(j, 'settings') && !is(j, 'limits'));
+          if (has(j, C.INSTR) && own) {
             if (1 > s.override) (s.override = 1), (s.overrideSpan = [i, j]);
             break;
           }
@@ -149,7 +161,8 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           break;
         }
         if (has(j, C.INSTR) && !firstPersonBefore(j)) {
-          const youGot = is(j + 1, 'you') && (has(j + 2, C.TOLD) || has(j + 3, C.TOLD));
+          let youGot = false;
+          for (let k = j + 1; k <= j + 4 && k < n && !youGot; k++) if (has(k, C.TOLD) && (has(k - 1, C.YOU | C.OBJ) || has(k - 2, C.YOU | C.OBJ) || has(k + 1, C.YOU | C.OBJ) || is(k - 1, 'were') || is(k - 1, 'been'))) youGot = true;
           let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) || youGot ? 1 : 0.7;
           // "the model ignores the prompt" describes, it does not instruct (but "EvilGPT, who ignores all rules" defines a persona)
           if (has2(i, C2.THIRD) && !is(i - 1, 'who') && !is(i - 1, 'that') && !is(i - 1, 'which')) score = 0.5;
@@ -250,13 +263,21 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
     const m = masks[i]!;
     // "the system prompt length limit": a question about system prompts in general
     if (has2(i + 1, C2.GENERIC) || (has(i, C.SYSWORD) && has2(i + 2, C2.GENERIC))) return 0;
-    const notOwn = has(i - 1, C.FIRST) || (has(i - 2, C.FIRST) && !has(i - 1, C.YOUR));
+    // the nearest determiner decides whose artifact it is: "a (well written) system prompt" is not the model's
+    let notOwn = false;
+    for (let k = i - 1; k >= 0 && k >= i - 4; k--) {
+      if (has(k, C.FIRST)) {
+        notOwn = true;
+        break;
+      }
+      if (has(k, C.YOUR) || is(k, 'the') || is(k, 'this') || is(k, 'its') || has2(k, C2.BOUNDARY)) break;
+    }
     if ((m & C.COMPOUND) !== 0) return notOwn ? 0 : 1;
     if ((m & C.SYSWORD) !== 0 && has(i + 1, C.PNOUN)) return notOwn ? 0 : 1;
     if ((m & C.PNOUN) === 0) return 0;
     if (has(i + 1, C.SYSWORD) || (has(i + 1, C.ROMOF) && has(i + 2, C.SYSWORD))) return notOwn ? 0 : 1;
     if (is(i, 'context') && is(i + 1, 'window')) return notOwn ? 0 : 1;
-    if (has(i - 1, C.SYSQUAL) || has(i + 1, C.SYSQUAL)) return notOwn ? 0 : 1;
+    if (has(i - 1, C.SYSQUAL) || has(i + 1, C.SYSQUAL) || has(i + 2, C.SYSQUAL) || is(i - 2, 'pre')) return notOwn ? 0 : 1;
     if (has(i + 1, C.YOU) && (has2(i + 2, C2.RUNWITH) || has2(i + 3, C2.RUNWITH))) return 1;
     if (has(i + 1, C.ABOUT)) return 0;
     if (has(i - 1, C.WEAKQUAL) && has(i - 2, C.YOUR)) return 1;

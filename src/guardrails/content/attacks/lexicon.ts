@@ -55,7 +55,7 @@ export const C2 = {
 
 /** Words of second-level concepts. */
 export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
-  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted replaced superseded overwritten rewritten nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
+  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted replaced superseded overwritten rewritten deleted removed erased wiped disabled nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
   RUNWITH: 'running operating working using loaded configured initialized initialised given set built programmed',
   POSTMARK: 'above before previously earlier far until given provided received beforehand prior anteriores anterior previas iniciales precedentes anterieures initiales vorher bisher precedenti anteriori',
   AIROLE: 'researcher researchers engineer engineers developer developers scientist scientists enthusiast enthusiasts company companies startup startups student students expert experts practitioner practitioners team teams professional professionals ethicist user users ethics safety policy product products',
@@ -69,20 +69,20 @@ export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
 /** Words of each concept. */
 export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   OVERRIDE:
-    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overwrite skip abandon neglect nevermind scrap scratch ditch drop dropping cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
+    'ignore ignoring ignored ignores disregard disregarding disregarded discard discarding discarded forget forgetting forgot forgotten bypass bypassing override overriding overridden overrule overwrite skip abandon neglect nevermind scrap scratch ditch drop dropping cancel cancelled canceled void reset erase wipe disobey defy circumvent ' +
     'ignora ignorar ignoren olvida olvidar olvide olviden olvidate omite omitir descarta descartar desobedece anula anular ' +
     'ignorez ignorer oublie oubliez oublier oublies neglige negligez contourne contournez annule annulez outrepasse ' +
     'ignoriere ignorieren ignoriert ignorier vergiss vergessen vergesst missachte missachten verwirf ubergehe uberspringe ' +
     'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
     'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
-  FOLLOW: 'follow follows following obey obeys obeying respects count counts hold listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
-  NEGATOR: 'dont not never stop longer none nicht kein keine pas ne nao non niet nunca jamais mai',
+  FOLLOW: 'follow follows following obey obeys obeying respects count counts hold bother listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
+  NEGATOR: 'dont not never stop longer none cant cannot wont couldnt shouldnt didnt doesnt isnt arent nicht kein keine pas ne nao non niet nunca jamais mai',
   INSTR:
     'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols protocol ruleset ' +
     'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
     'regles ordres contraintes filtres programmation anweisungen anweisung regeln vorgaben richtlinien befehle einschrankungen instruktionen anordnungen programmierung vorschriften ' +
     'istruzioni istruzione regole indicazioni direttive restrizioni limiti filtri vincoli instrucoes instrucao regras diretrizes ordens restricoes instructies regels',
-  TOLD: 'told instructed programmed taught given gave configured receive received deployed loaded fed injected equipped configurado configurada programado programada entrenado instruido recues recu recue configuree beigebracht befohlen aufgetragen konfiguriert programmiert dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
+  TOLD: 'told instructed programmed taught given gave configured receive received deployed loaded fed injected equipped trained got configurado configurada programado programada entrenado instruido recues recu recue configuree beigebracht befohlen aufgetragen konfiguriert programmiert dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
   TEMPORAL:
     'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer developers default current ' +
     'anteriores anterior previas previa previos iniciales inicial todas todos tus sus cualquier arriba antes originales ' +
@@ -95,13 +95,14 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'rules rule laws limits limitations restrictions restriction filters filter guidelines ethics morals morality censorship boundaries policies policy safeguards guardrails constraints limit compass conscience scruples features measures mechanisms protections checks ' +
     'reglas regla leyes limites limite restricciones restriccion filtros filtro censura etica moral normas norma regles regle lois restrictions filtres filtre censure ethique morale ' +
     'regeln regel gesetze grenzen grenze einschrankungen einschrankung zensur ethik regole regola leggi limiti restrizioni restrizione filtri regras regra leis restricoes restricao',
-  FILLER: 'any all the your its of a an or and longer more policy usage from openai openais anthropic anthropics googles company companys developer developers moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
+  FILLER: 'any all the your its of a an or and longer more tienes tiene tenes have has had hast hai tem avez policy usage from openai openais anthropic anthropics googles company companys developer developers moral ethical legal safety content usual normal typical real such other kind type sort tipo de ningun ninguna aucune aucun la les jegliche irgendwelche alcuna alcun qualsiasi nenhuma nenhum qualquer tus tes deine trained programmed given taught bound built designed with by had have has been',
   UNF: 'unfiltered uncensored unrestricted unlimited unbound unbounded unchained unhinged unmoderated unaligned unconstrained amoral immoral unethical jailbroken lawless limitless uninhibited debride debridee ungefiltert ungefilterte unzensiert unzensierte uneingeschrankt uneingeschrankte',
-  YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas fuiste fuistes',
+  YOU: 'you youre u ur your yourself tu vous du dich dir dein deine sei voce vc eres estas fuiste fuistes tienes tenes hast tens',
   AI: 'ai assistant model chatbot bot llm llms gpt chatgpt claude gemini copilot agent agents assistants models bots ia ki assistente modelo modele modell sprachmodell',
   PERSONA: 'pretend pretending roleplay simulate simulating emulate persona role act acting roleplaying actua actuar finge fingir simula imagina comportate modo agis agissez fais joue modus verhalte comportati agisci fingi immagina modalita aja finja',
   EXTRACT:
-    'reveal show print display output repeat recite tell give share leak dump list write copy paste expose disclose return echo provide reproduce quote cite spell describe summarize summarise paraphrase translate what whats which send ' +
+    'reveal show print display output repeat recite tell give share leak dump list write copy paste expose disclose return echo provide reproduce quote cite spell describe summarize summarise paraphrase translate what whats which send see view access spill divulge unveil ' +
+    'cuentame cuenta contame explicame explica ' +
     'muestra muestrame mostrar mostrarme revela revelame revelar dime decir dame imprime imprimir repite repetir escribe escribir copia copiar comparte compartir cual cuales ensename ensenar pasar pasame enviar envia ' +
     'afficher montrer reveler donner repeter ecrire imprimer dire partager copier recopier wiederholen drucken schreiben kopieren ausgeben mostrare rivelare stampare ripetere scrivere dare condividere copiare dizer escrever compartilhar copiar ' +
     'affiche affichez montre montrez revele revelez donne donnez repete repetez ecris ecrivez dis dites quel quelle quels quelles partage copie recopie divulgue ' +
@@ -125,7 +126,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   ADDR: 'to for dear hey attention note memo notice important',
   HOWTO: 'how',
   READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
-  OBJ: 'te ti dir vous t lhe',
+  OBJ: 'te ti dir vous t ta lhe',
   REMOVAL: 'remove removed removing delete deleted deleting disable disabled disabling lift lifted suspend suspended eliminate eliminated strip stripped deactivate deactivated',
   SOFTINSTR: 'task tasks role purpose objective mission job persona goal settings configuration config',
   BEMODAL: 'are is be been were was should must can will shall to zu sind werden wurden sollst musst sollen mussen son seran deben sont doivent devono devem sao',

@@ -37,6 +37,7 @@ export const ES_RULES: readonly RuleSpec[] = [
   ['es.jb.eres', 'jailbreak', 1, 'eres seras actua actuar finge fingir comportate pretende haz conviertete',
     `\\b(?:ahora eres|eres ahora|ahora seras|eres|seras|actua como|actuar como|finge ser|fingir ser|comportate como|pretende ser|haz de|conviertete en) (?:un |una |el |la )?(?:${W}){0,2}?${ES_UNF}\\b`],
   ['es.gen.limites', 'jailbreak', 0.5, 'olvida olvidate ignora quita elimina sin', `\\b(?:olvida|olvidate de|ignora|quita|elimina|sin) (?:tus|sus|los|las|todos|todas|tus propios) (?:${W})?(?:limites|filtros|restricciones|reglas|normas|principios|valores)\\b`],
+  ['es.answer_all', 'jailbreak', 0.4, 'responde responder reponds repondez antworte rispondi responda', `\\b(?:responde|responder|reponds|repondez|antworte|rispondi|responda) (?:a |à |auf )?(?:todo|tout|alles|tutto|tudo|cualquier cosa|nimporte quoi)\\b`],
   ['es.jb.sin', 'jailbreak', 0.5, 'sin libre', `\\b${ES_UNF}\\b`],
   ['es.jb.modo', 'jailbreak', 0.8, 'modo', `\\bmodo (?:desarrollador|dios|sin restricciones|sin filtros|dan|jailbreak|sin censura|libre|malvado)\\b`],
   ['es.jb.ya_no', 'jailbreak', 0.8, 'ya', `\\bya no (?:eres|estas) (?:un asistente|una ia|chatgpt|claude|limitado|restringido|obligado|sujeto)\\b`],
