@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdir, writeFile, open } from 'node:fs/promises';
+import { mkdir, writeFile, open, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InternalError } from '../errors.js';
 import { stablePorts } from './free-port.js';
@@ -96,12 +96,14 @@ export class RestateServer {
     this.ports = await stablePorts(join(dir, 'ports.json'), { ingress: want.ingress ?? 0, admin: want.admin ?? 0, node: want.node ?? 0 });
     const config = join(dir, 'restate.toml');
     await writeFile(config, restateConfigToml({ baseDir: join(dir, 'data'), ports: this.ports, rocksdbMemoryMb: this.opts.rocksdbMemoryMb ?? 256, partitions: this.opts.partitions ?? 4 }));
+    await reapOrphan(join(dir, 'restate.pid'), config);
     const log = await open(join(dir, 'restate.log'), 'a');
     const child = spawn(this.opts.binary ?? restateServerBinary(), ['--config-file', config, '--no-logo'], {
       stdio: ['ignore', log.fd, log.fd],
       env: { ...process.env, RESTATE_CONFIG: config },
     });
     this.child = child;
+    if (child.pid) await writeFile(join(dir, 'restate.pid'), String(child.pid));
     this.exited = new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.once('error', () => resolve()); // never spawned: no 'exit' follows
@@ -147,6 +149,36 @@ export class RestateServer {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * A restate-server left running by a daca that was killed (SIGKILL skips shutdown) still holds
+ * the data folder: stop it, but only if its command line names this folder's config.
+ */
+async function reapOrphan(pidFile: string, config: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).trim());
+  } catch {
+    return;
+  }
+  try {
+    const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    if (cmd.includes(config)) {
+      process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+      }
+    }
+  } catch {
+    /* gone, or not ours */
+  }
+  await rm(pidFile, { force: true });
 }
 
 async function probe(url: string): Promise<boolean> {

@@ -4,6 +4,7 @@
  * `SpecSchema` by src/spec/schema.ts.
  */
 import { z } from 'zod';
+import { BudgetRuleSchema, type BudgetRuleSpec as BudgetRule } from '../guardrails/budgets/budget-spec.js';
 
 /** A prompt agent: the model it uses and how it is instructed. */
 export const AgentPromptSchema = z
@@ -64,3 +65,15 @@ export type AgentPromptSpec = z.infer<typeof AgentPromptSchema>;
 
 /** The `runtime:` defaults. */
 export const DEFAULT_RUNTIME_SPEC: RuntimeSpec = RuntimeSpecSchema.parse({});
+
+/**
+ * The budget rules implied by agents' `budget_usd` (a monthly hard limit per agent), in the shape
+ * of the spec's `budgets:` entries. The budget engine enforces them once they are appended to the
+ * spec's own rules (`[...spec.budgets, ...agentBudgetRules(spec)]`).
+ */
+export function agentBudgetRules(spec: { agents: Record<string, { budget_usd?: number | undefined }> }): BudgetRule[] {
+  const out: BudgetRule[] = [];
+  for (const [agent, a] of Object.entries(spec.agents))
+    if (a.budget_usd !== undefined) out.push(BudgetRuleSchema.parse({ scope: 'agent', agent, limit_usd: a.budget_usd, window: 'month' }));
+  return out;
+}
