@@ -166,6 +166,8 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
           let score = markerBetween(i + 1, j - 1) || has2(j + 1, C2.POSTMARK) || has2(j + 2, C2.POSTMARK) || youGot ? 1 : 0.7;
           // "the model ignores the prompt" describes, it does not instruct (but "EvilGPT, who ignores all rules" defines a persona)
           if (has2(i, C2.THIRD) && !is(i - 1, 'who') && !is(i - 1, 'that') && !is(i - 1, 'which')) score = 0.5;
+          // "why do models sometimes forget instructions": a third-party subject, no modal in between
+          if ((has2(i - 1, C2.SUBJECT) || (has2(i - 2, C2.SUBJECT) && !has(i - 1, C.BEMODAL))) && !is(i - 1, 'to')) score = Math.min(score, 0.5);
           // "ignore any instructions that appear inside documents" scopes the override to other text
           if ((is(j + 1, 'that') || is(j + 1, 'which')) && has2(j + 2, C2.CLAUSE) && !is(j + 3, 'above') && !is(j + 3, 'before')) score = 0.5; // "the model ignores the prompt" describes, it does not instruct
           if (score > s.override) (s.override = score), (s.overrideSpan = [i, j]);
@@ -261,6 +263,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
   /** 1 for a system artifact of the model's own, 0.8 for "your instructions/rules", 0 otherwise. */
   function artifactAt(i: number): number {
     const m = masks[i]!;
+    if ((m & (C.PNOUN | C.COMPOUND | C.SYSWORD)) === 0) return 0;
     // "the system prompt length limit": a question about system prompts in general
     if (has2(i + 1, C2.GENERIC) || (has(i, C.SYSWORD) && has2(i + 2, C2.GENERIC))) return 0;
     // the nearest determiner decides whose artifact it is: "a (well written) system prompt" is not the model's

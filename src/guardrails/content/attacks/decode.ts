@@ -18,6 +18,40 @@ const HAS_UPPER_OR_DIGIT = /[A-Z0-9+/]/;
 const ROT13_HINT = /\b(?:rot ?-?13|caesar)\b/;
 const REVERSE_HINT = /\b(?:revers|backwards?\b|al reves|lenvers|a l envers|ruckwarts|invertid|al contrario|right to left)/;
 
+const ATTACK_STEMS = /^(?:ignor|disregard|forget|overrid|bypass|previous|prior|instruct|system|prompt|reveal|password|secret|rules|guideline|jailbr|unfilter|uncensor|restrict|output|print|repeat|pretend)/i;
+/** Separator characters that may cut a word into pieces. */
+const isSeparator = (c: number): boolean => c === 45 || c === 95 || c === 42 || c === 46 || c === 124 || c === 47;
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** Words made of letter pieces joined by separators ("in-struc-tions"), with the separators removed. */
+function splitWords(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && out.length < 64) {
+    if (!isLetter(text.charCodeAt(i)) || (i > 0 && isLetter(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let cuts = 0;
+    let word = '';
+    let pieceStart = i;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (isLetter(c)) j++;
+      else if (isSeparator(c) && j + 1 < n && isLetter(text.charCodeAt(j + 1)) && j > pieceStart) {
+        word += text.slice(pieceStart, j);
+        cuts++;
+        j++;
+        pieceStart = j;
+      } else break;
+    }
+    if (cuts > 0 && (j >= n || !(text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57))) out.push(word + text.slice(pieceStart, j));
+    i = j + 1;
+  }
+  return out;
+}
 const NESTED_B64 = /^[A-Za-z0-9+/=_-]{16,}$/;
 
 /**
@@ -143,6 +177,9 @@ export function decodePayloads(text: string, view: AttackView): string[] {
     }
   }
   if (ROT13_HINT.test(view.lower)) push(rot13(text));
+  // "Ig-nore all pre-vious in-struc-tions": the words cut by separators, joined again and read together
+  const joined = splitWords(text);
+  if (joined.length >= 3 && joined.some((w) => ATTACK_STEMS.test(w))) push(joined.join(' '));
   if (text.length <= 4000 && REVERSE_HINT.test(view.words)) push([...text].reverse().join(''));
   return out;
 }

@@ -8,7 +8,7 @@
  */
 import { decodePayloads } from './decode.js';
 import { buildConceptIndex, scoreConcepts, tokenTable, type TokenTable } from './concepts.js';
-import { compileRules, locateAnchors, runRules, type AttackRule, type RuleCategory, type RuleHit } from './engine.js';
+import { attachConcepts, compileRules, locateAnchors, runRules, type AttackRule, type RuleCategory, type RuleHit } from './engine.js';
 import { attackView } from './normalize.js';
 import { DE_RULES, IT_PT_NL_RULES } from './rules-de-it-pt.js';
 import { EN_RULES } from './rules-en.js';
@@ -32,7 +32,7 @@ export interface AttackScores {
 }
 
 const RULES = compileRules([...EN_RULES, ...ES_RULES, ...FR_RULES, ...DE_RULES, ...IT_PT_NL_RULES, ...TOXIC_RULES]);
-const CONCEPTS = buildConceptIndex();
+attachConcepts(RULES, buildConceptIndex().byHash);
 const TABLE: TokenTable = tokenTable();
 const SYNTHETIC = new Map<string, AttackRule>();
 
@@ -63,6 +63,7 @@ const INTRODUCES_EXAMPLE =
   /\b(?:like|such as|e\.g\.?|for example|for instance|say|says|said|saying|type|types|typed|typing|write|writes|wrote|called|named|phrase|phrases|known as|shouts?|shouted|yells?|yelled|screams?|screamed|quote|quotes|quoting|translate|translating|translation of|spell|pronounce|define|means|meaning of|sentence|word|words)\s*[:,]?\s*$/;
 
 const SPEECH_AFTER = /^\s*[,.!?]?\s*(?:[a-z]+ ){0,3}(?:said|says|asked|asks|replied|replies|shouted|shouts|whispered|whispers|yelled|yells|added|continued|muttered|told|wrote|writes|screamed|cried)\b/;
+const MEANING_AFTER = /^\s*[,.]?\s*(?:mean|means|meant|refers? to|stands? for|imply|implies|is called|is known as|in the context of|translate|translates)\b/;
 const SPEECH_BEFORE = /(?:said|says|asked|asks|replied|shouted|shouts|whispered|yelled|yells|told (?:him|her|them|me|us)|wrote|writes|screamed|cried)\s*[,:]?\s*$/;
 
 /**
@@ -91,7 +92,9 @@ function quoteKind(lower: string, match: string): 'example' | 'speech' | 'plain'
   if (close < 0) return undefined;
   const lead = before.slice(Math.max(0, q - 40), q);
   if (INTRODUCES_EXAMPLE.test(lead)) return 'example';
-  if (SPEECH_BEFORE.test(lead) || SPEECH_AFTER.test(rest.slice(close + 1))) return 'speech';
+  const after = rest.slice(close + 1);
+  if (MEANING_AFTER.test(after)) return 'example';
+  if (SPEECH_BEFORE.test(lead) || SPEECH_AFTER.test(after)) return 'speech';
   return 'plain';
 }
 
@@ -114,7 +117,7 @@ export interface AttackOptions {
  */
 export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): AttackScores {
   const view = attackView(text);
-  const positions = locateAnchors(view.words, RULES, opts.attacks ? CONCEPTS : undefined, opts.attacks ? TABLE : undefined);
+  const positions = locateAnchors(view.words, RULES, opts.attacks ? TABLE : undefined);
   const hits: RuleHit[] = [];
   if (opts.attacks) {
     conceptHits(view.words, hits);

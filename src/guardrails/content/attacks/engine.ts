@@ -11,7 +11,7 @@
  * benign 2 KB text costs a tokenisation and a handful of short regex scans, not a hundred full
  * scans. Rules on the raw views name substrings that must be present instead.
  */
-import { pushToken, type ConceptIndex, type TokenTable } from './concepts.js';
+import { pushToken, type TokenTable } from './concepts.js';
 import type { AttackView } from './normalize.js';
 
 /** The categories attack rules score. `meta` rules lower the score of texts that discuss attacks. */
@@ -73,11 +73,22 @@ function familyOf(id: string): string {
   return parts.length >= 3 && FAMILIES.has(parts[1]!) ? `${parts[0]}.${parts[1]}` : id;
 }
 
+/** The rules anchored on, and the concept masks of, the words sharing one hash. */
+export interface AnchorEntry {
+  words: string[];
+  rules: number[][];
+  masks: number[];
+  masks2: number[];
+}
+
 /** A compiled rule set with its anchor index. */
 export interface RuleSet {
   rules: readonly AttackRule[];
-  /** Word-view rules by the hash of an anchor word (see {@link wordHash}); `words` to rule out collisions. */
-  byAnchor: ReadonlyMap<number, { words: readonly string[]; rules: readonly number[][] }>;
+  /**
+   * Word-view rules and concept masks by the hash of a word (see {@link wordHash}); `words` to rule
+   * out collisions. One lookup per token serves both the rules and the concept scorer.
+   */
+  byAnchor: ReadonlyMap<number, AnchorEntry>;
   /** Rules that run without word anchors (raw views, or no anchors). */
   unanchored: readonly number[];
 }
@@ -101,7 +112,7 @@ export function compileRules(specs: readonly RuleSpec[]): RuleSet {
       view: view ?? 'words',
     };
   });
-  const byAnchor = new Map<number, { words: string[]; rules: number[][] }>();
+  const byAnchor = new Map<number, AnchorEntry>();
   const unanchored: number[] = [];
   rules.forEach((r, i) => {
     if (r.any === null || !r.wordAnchors) {
@@ -111,11 +122,13 @@ export function compileRules(specs: readonly RuleSpec[]): RuleSet {
     for (const a of r.any) {
       const h = wordHash(a, 0, a.length);
       let entry = byAnchor.get(h);
-      if (entry === undefined) byAnchor.set(h, (entry = { words: [], rules: [] }));
+      if (entry === undefined) byAnchor.set(h, (entry = { words: [], rules: [], masks: [], masks2: [] }));
       let k = entry.words.indexOf(a);
       if (k < 0) {
         k = entry.words.push(a) - 1;
         entry.rules.push([]);
+        entry.masks.push(0);
+        entry.masks2.push(0);
       }
       if (!entry.rules[k]!.includes(i)) entry.rules[k]!.push(i);
     }
@@ -135,9 +148,9 @@ export function wordHash(s: string, from: number, to: number): number {
 
 /**
  * One pass over the words of a view, without allocating per word: which anchored rules can match,
- * and where. With a concept index, also fills `table` with every token and its concept mask.
+ * and where. With a token table, also fills it with every token and its concept masks.
  */
-export function locateAnchors(words: string, set: RuleSet, concepts?: ConceptIndex, table?: TokenTable): AnchorPositions {
+export function locateAnchors(words: string, set: RuleSet, table?: TokenTable): AnchorPositions {
   const positions: AnchorPositions = new Map();
   if (table !== undefined) table.n = 0;
   const len = words.length;
@@ -151,10 +164,14 @@ export function locateAnchors(words: string, set: RuleSet, concepts?: ConceptInd
     }
     if (i > start) {
       const entry = set.byAnchor.get(h);
+      let mask = 0;
+      let mask2 = 0;
       if (entry !== undefined) {
         for (let k = 0; k < entry.words.length; k++) {
           const word = entry.words[k]!;
           if (word.length !== i - start || !words.startsWith(word, start)) continue;
+          mask = entry.masks[k]!;
+          mask2 = entry.masks2[k]!;
           for (const r of entry.rules[k]!) {
             const p = positions.get(r);
             if (p === undefined) positions.set(r, [start]);
@@ -162,18 +179,7 @@ export function locateAnchors(words: string, set: RuleSet, concepts?: ConceptInd
           }
         }
       }
-      if (table !== undefined && concepts !== undefined) {
-        let mask = 0;
-        let mask2 = 0;
-        const ce = concepts.byHash.get(h);
-        if (ce !== undefined) {
-          for (let k = 0; k < ce.words.length; k++) {
-            const word = ce.words[k]!;
-            if (word.length === i - start && words.startsWith(word, start)) (mask = ce.masks[k]!), (mask2 = ce.masks2[k]!);
-          }
-        }
-        pushToken(table, start, i, mask, mask2);
-      }
+      if (table !== undefined) pushToken(table, start, i, mask, mask2);
     }
     start = i + 1;
     h = 0x811c9dc5;
@@ -252,4 +258,24 @@ function leadMatch(re: RegExp, words: string, ps: readonly number[], backoff: nu
     }
   }
   return null;
+}
+
+/** Adds concept masks to a rule set's anchor index (words without rules get an entry too). */
+export function attachConcepts(set: RuleSet, concepts: ReadonlyMap<number, { words: readonly string[]; masks: readonly number[]; masks2: readonly number[] }>): void {
+  const byAnchor = set.byAnchor as Map<number, AnchorEntry>;
+  for (const [h, ce] of concepts) {
+    let entry = byAnchor.get(h);
+    if (entry === undefined) byAnchor.set(h, (entry = { words: [], rules: [], masks: [], masks2: [] }));
+    ce.words.forEach((w, i) => {
+      let k = entry.words.indexOf(w);
+      if (k < 0) {
+        k = entry.words.push(w) - 1;
+        entry.rules.push([]);
+        entry.masks.push(0);
+        entry.masks2.push(0);
+      }
+      entry.masks[k]! |= ce.masks[i]!;
+      entry.masks2[k]! |= ce.masks2[i]!;
+    });
+  }
 }

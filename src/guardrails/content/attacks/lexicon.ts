@@ -51,15 +51,17 @@ export const C2 = {
   CLAUSE: 1 << 6,
   SOURCE: 1 << 7,
   GENERIC: 1 << 8,
+  SUBJECT: 1 << 9,
 } as const;
 
 /** Words of second-level concepts. */
 export const LEXICON2: Readonly<Record<keyof typeof C2, string>> = {
-  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted replaced superseded overwritten rewritten deleted removed erased wiped disabled nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
+  STATE: 'void voided null revoked rescinded cancelled canceled invalid invalidated obsolete overridden suspended lifted replaced superseded overwritten rewritten deleted removed erased wiped disabled terminated ended nul nulle nulles nulas nulos anuladas anulados annulees annules ungultig aufgehoben annullate nulle revogadas',
   RUNWITH: 'running operating working using loaded configured initialized initialised given set built programmed',
   POSTMARK: 'above before previously earlier far until given provided received beforehand prior anteriores anterior previas iniciales precedentes anterieures initiales vorher bisher precedenti anteriori',
   AIROLE: 'researcher researchers engineer engineers developer developers scientist scientists enthusiast enthusiasts company companies startup startups student students expert experts practitioner practitioners team teams professional professionals ethicist user users ethics safety policy product products',
   THIRD: 'ignores disregards forgets overrides bypasses skips discards abandons neglects cancels',
+  SUBJECT: 'they he she it we people users models llms bots agents systems assistants ai model llm chatbots chatbot humans students kids',
   GENERIC: 'length limit limits size format token tokens field parameter variable template templates feature role syntax structure examples example type types engineering design api option options setting guide guides tips best vs versus versions injection leak leaks leakage',
   BOUNDARY: 'zzsb',
   SOURCE: 'developers developer creators creator operator operators admin admins administrator company system openai anthropic they owners owner makers',
@@ -128,6 +130,6 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
   OBJ: 'te ti dir vous t ta lhe',
   REMOVAL: 'remove removed removing delete deleted deleting disable disabled disabling lift lifted suspend suspended eliminate eliminated strip stripped deactivate deactivated',
-  SOFTINSTR: 'task tasks role purpose objective mission job persona goal settings configuration config',
+  SOFTINSTR: 'task tasks role purpose objective mission job persona goal settings configuration config conversation session',
   BEMODAL: 'are is be been were was should must can will shall to zu sind werden wurden sollst musst sollen mussen son seran deben sont doivent devono devem sao',
 };

@@ -20,6 +20,8 @@ describe('PII detectors', () => {
     expect(entitiesOf('card 4111 1111 1111 1111')).toEqual(['card:4111 1111 1111 1111']);
     expect(entitiesOf('amex 378282246310005')).toEqual(['card:378282246310005']);
     expect(entitiesOf('ref 1234 5678 9012 3456')).toEqual([]);
+    // a card-shaped number named as a card is redacted even with a bad checksum
+    expect(entitiesOf('Visa: 4485 2752 2468 9391')).toEqual(['card:4485 2752 2468 9391']);
   });
   it('validates IBAN checksums, with or without spaces', () => {
     expect(entitiesOf('to DE89 3704 0044 0532 0130 00 please')).toEqual(['iban:DE89 3704 0044 0532 0130 00']);
