@@ -8,7 +8,7 @@
  * Run alone: `node dist/bench/runtime.js` prints a table and one JSON line
  * `{"runtime_calls_per_s","raw_restate_calls_per_s","runtime_vs_raw_restate",...}`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,7 +27,7 @@ export interface RuntimeBenchResult {
   runtime_vs_raw_restate: number;
 }
 
-/** Options (defaults: concurrency 64, 2 rounds of 4 s per arm after a 1.5 s warm-up). */
+/** Options (defaults: concurrency 64, 2 rounds of 4 s per arm after a 4 s warm-up). */
 export interface RuntimeBenchOptions {
   concurrency?: number;
   roundMs?: number;
@@ -62,8 +62,29 @@ const benchCounter = defineAgent({
 
 const noModels: AgentModelClient = { chat: () => Promise.reject(new Error('no model calls in this benchmark')) };
 
-async function drive(concurrency: number, ms: number, call: (worker: number) => Promise<unknown>): Promise<{ calls: number; errors: number; rate: number }> {
+/** CPU ms used so far by process `pid` (from /proc; 0 when unavailable). */
+function procCpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+interface Round {
+  calls: number;
+  errors: number;
+  rate: number;
+  /** CPU µs per call in this (daca + client) process and in restate-server. */
+  nodeCpuUs: number;
+  restateCpuUs: number;
+}
+
+async function drive(concurrency: number, ms: number, call: (worker: number) => Promise<unknown>, restatePid?: number): Promise<Round> {
   const until = performance.now() + ms;
+  const cpu0 = process.cpuUsage();
+  const r0 = procCpuMs(restatePid);
   let calls = 0;
   let errors = 0;
   const t0 = performance.now();
@@ -79,12 +100,15 @@ async function drive(concurrency: number, ms: number, call: (worker: number) => 
       }
     }),
   );
-  return { calls, errors, rate: calls / ((performance.now() - t0) / 1000) };
+  const cpu = process.cpuUsage(cpu0);
+  const n = Math.max(1, calls);
+  return { calls, errors, rate: calls / ((performance.now() - t0) / 1000), nodeCpuUs: (cpu.user + cpu.system) / n, restateCpuUs: ((procCpuMs(restatePid) - r0) * 1000) / n };
 }
 
 /** Measures daca's durable runtime against bare Restate on one spawned restate-server. */
-export async function measureRuntime(opts: RuntimeBenchOptions = {}): Promise<RuntimeBenchResult & { errors: number; rounds: { arm: string; rate: number }[] }> {
+export async function measureRuntime(opts: RuntimeBenchOptions = {}): Promise<RuntimeBenchResult & { errors: number; rounds: ({ arm: string } & Round)[] }> {
   const c = opts.concurrency ?? 64;
+  const warmupMs = opts.warmupMs ?? 4000;
   const roundMs = opts.roundMs ?? 4000;
   const rounds = opts.rounds ?? 2;
   const log = opts.log ?? (() => {});
@@ -110,17 +134,18 @@ export async function measureRuntime(opts: RuntimeBenchOptions = {}): Promise<Ru
         if (r.state !== 'completed') throw new Error(r.error?.message ?? r.state);
       },
     };
-    log(`warm-up ${opts.warmupMs ?? 1500} ms per arm at concurrency ${c}`);
-    await drive(c, (opts.warmupMs ?? 1500) / 2, arms.raw);
-    await drive(c, (opts.warmupMs ?? 1500) / 2, arms.daca);
-    const out: { arm: string; rate: number }[] = [];
+    log(`warm-up ${warmupMs} ms (both arms) at concurrency ${c}`);
+    await drive(c, warmupMs / 2, arms.raw);
+    await drive(c, warmupMs / 2, arms.daca);
+    const out: ({ arm: string } & Round)[] = [];
+    const pid = runtime.restateServer?.pid;
     let errors = 0;
     for (let i = 0; i < rounds; i++)
       for (const arm of ['raw', 'daca'] as const) {
-        const r = await drive(c, roundMs, arms[arm]);
+        const r = await drive(c, roundMs, arms[arm], pid);
         errors += r.errors;
-        out.push({ arm, rate: r.rate });
-        log(`round ${i + 1} ${arm.padEnd(4)} ${r.rate.toFixed(0).padStart(6)} calls/s (${r.calls} calls, ${r.errors} errors)`);
+        out.push({ arm, ...r });
+        log(`round ${i + 1} ${arm.padEnd(4)} ${r.rate.toFixed(0).padStart(6)} calls/s (${r.calls} calls, ${r.errors} errors)  cpu/call: node ${r.nodeCpuUs.toFixed(0)} µs, restate-server ${r.restateCpuUs.toFixed(0)} µs`);
       }
     const mean = (arm: string) => {
       const xs = out.filter((o) => o.arm === arm).map((o) => o.rate);
