@@ -25,6 +25,8 @@ import { providersApi } from './api/providers.js';
 import { budgetsApi } from './api/budgets.js';
 import { limitsApi } from './api/limits.js';
 import { suspensionsApi } from './api/suspensions.js';
+import { meshApi } from './api/mesh.js';
+import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
 import { requireKey, withUiSessions } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
@@ -77,8 +79,11 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/budgets', budgetsApi(s.engines.budgets));
   api.route('/limits', limitsApi(s.engines.limits));
   api.route('/suspensions', suspensionsApi(s.engines.killSwitch));
+  api.route('/mesh', meshApi(s));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
+  // A2A agents at /a2a/<agent>/, the mesh's card at /.well-known/agent-card.json, agents as MCP tools at /mcp
+  app.route('/', meshRoutes({ node: s, keys: s.keyRing, maxBodyBytes: s.spec.spec.server.max_body_bytes }));
   app.route('/ui', uiRoutes({ distDir: defaultUiDir(), keyRing: s.keyRing, sessionSecret: uiSessionSecret(s.adminKey) }));
 
   const onError = errorHandler((err, c) => s.logger.error({ err, path: c.req.path }, 'request failed'));

@@ -1,0 +1,202 @@
+/**
+ * The mesh of a running node, created on first use and shared by the A2A routes, `/mcp`, the
+ * admin API and the runtime (agent-to-agent calls). It keeps this node's agents and the spec's
+ * external agents registered (heartbeats) in the registry: NATS JetStream KV when
+ * `DACA_NATS_URL` is set, the Store otherwise.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { ApprovalService } from '../guardrails/approvals/approval-service.js';
+import { ToolPolicy } from '../guardrails/tools/tool-policy.js';
+import type { AgentHost, MeshCaller } from '../runtime/agent-host.js';
+import type { Spec } from '../spec/schema.js';
+import type { Store } from '../store/types.js';
+import type { Tracer } from '../telemetry/tracing/index.js';
+import { parseCard } from './a2a/cards.js';
+import { McpToolHub } from './mcp/mcp-tool-hub.js';
+import { Mesh } from './mesh.js';
+import type { ExternalAgentSpec } from './mesh-spec.js';
+import { NatsRegistry } from './registry/nats-registry.js';
+import { StoreRegistry } from './registry/store-registry.js';
+import type { MeshRegistry } from './registry/types.js';
+import { MeshTokens } from './security/agent-token.js';
+
+/** What the mesh needs from a node (a subset of `Services`). */
+export interface MeshNode {
+  store: Store;
+  spec: { spec: Spec };
+  tracer?: Tracer;
+  logger?: Pick<Logger, 'warn' | 'error' | 'info'>;
+  adminKey: string;
+  engines?: { tools?: ToolPolicy; approvals?: ApprovalService };
+  /** The node's runtime: an AgentHost (with `setMesh` to route agent-to-agent calls through the mesh). */
+  runtime?: unknown;
+}
+
+interface NodeMesh {
+  mesh: Mesh;
+  tools: McpToolHub;
+  timer: NodeJS.Timeout;
+  publicUrl: string | null;
+  external: Map<string, { ok: boolean; error?: string; at: number }>;
+  /** External agents registered through the API (kept alive by this node's heartbeats). */
+  added: Map<string, Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>>;
+}
+
+const meshes = new WeakMap<object, Promise<NodeMesh>>();
+const ready = new WeakMap<object, NodeMesh>();
+const hosts = new WeakMap<object, AgentHost>();
+
+/** Hands the node's AgentHost to the mesh (without it, the mesh uses `services.runtime`). */
+export function attachAgentHost(node: object, host: AgentHost): void {
+  hosts.set(node, host);
+}
+
+function isHost(x: unknown): x is AgentHost {
+  return typeof x === 'object' && x !== null && typeof (x as AgentHost).list === 'function' && typeof (x as AgentHost).invoke === 'function';
+}
+
+function hostOf(node: MeshNode): AgentHost | undefined {
+  const attached = hosts.get(node);
+  if (attached) return attached;
+  const r = node.runtime as { host?: unknown } | undefined;
+  return isHost(r) ? r : isHost(r?.host) ? r.host : undefined;
+}
+
+/**
+ * The node's mesh (registry opened, heartbeats running).
+ * @example
+ * ```ts
+ * const mesh = await meshOf(services);
+ * mesh.route('how many kettles are in stock?', { type: 'user', tenant: 'default' });
+ * ```
+ */
+export function meshOf(node: MeshNode): Promise<Mesh> {
+  return nodeMeshOf(node).then((n) => n.mesh);
+}
+
+/** The mesh when it is already open (hot paths avoid a promise), else null. */
+export function meshIfReady(node: object): Mesh | null {
+  return ready.get(node)?.mesh ?? null;
+}
+
+/** The MCP tools hub of the node (tools of `mesh.mcp_servers`, governed). */
+export function mcpToolsOf(node: MeshNode): Promise<McpToolHub> {
+  return nodeMeshOf(node).then((n) => n.tools);
+}
+
+/** A MeshCaller for the runtime (`RuntimeOptions.mesh`), usable before the mesh is open. */
+export function meshCallerOf(node: MeshNode): MeshCaller {
+  return { call: (type, id, message, opts) => meshOf(node).then((m) => m.call(type, id, message, opts)) };
+}
+
+/** Learns the node's public base URL from a request (until `DACA_PUBLIC_URL` says otherwise). */
+export function notePublicUrl(node: object, origin: string): void {
+  const n = ready.get(node);
+  if (n && !n.publicUrl) n.publicUrl = process.env.DACA_PUBLIC_URL ?? origin;
+}
+
+/** Status of the spec's external agents (card fetched and valid?). */
+export function externalStatusOf(node: object): Record<string, { ok: boolean; error?: string; at: number }> {
+  return Object.fromEntries(ready.get(node)?.external ?? []);
+}
+
+/** Stops heartbeats, deregisters this node's instances, closes the registry and MCP connections. */
+export async function closeMeshOf(node: object): Promise<void> {
+  const p = meshes.get(node);
+  if (!p) return;
+  meshes.delete(node);
+  ready.delete(node);
+  const n = await p.catch(() => null);
+  if (!n) return;
+  clearInterval(n.timer);
+  for (const i of n.mesh.registry.list()) if (i.node === n.mesh.nodeId) await n.mesh.registry.deregister(i.instanceId).catch(() => {});
+  await n.mesh.registry.close();
+  await n.tools.close();
+}
+
+function nodeMeshOf(node: MeshNode): Promise<NodeMesh> {
+  let p = meshes.get(node);
+  if (!p) {
+    p = open(node);
+    meshes.set(node, p);
+    p.then((n) => ready.set(node, n)).catch(() => meshes.delete(node));
+  }
+  return p;
+}
+
+async function open(node: MeshNode): Promise<NodeMesh> {
+  const spec = (): Spec => node.spec.spec;
+  const r = spec().mesh.registry;
+  const onError = (e: unknown): void => node.logger?.warn({ err: e }, 'mesh registry refresh failed');
+  const registry: MeshRegistry = process.env.DACA_NATS_URL
+    ? await NatsRegistry.open(process.env.DACA_NATS_URL, { ttlMs: r.ttl_ms, refreshMs: 0, onError })
+    : await StoreRegistry.open(node.store, { ttlMs: r.ttl_ms, refreshMs: Math.max(250, Math.floor(r.heartbeat_ms / 2)), onError });
+  const secret = process.env.DACA_MESH_SECRET ?? createHash('sha256').update(`daca-mesh:${node.adminKey}`).digest('hex');
+  const nodeId = process.env.DACA_NODE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const mesh = new Mesh({ spec, host: () => hostOf(node), registry, tokens: new MeshTokens(secret), nodeId, ...(node.tracer ? { tracer: node.tracer } : {}) });
+  const tools = new McpToolHub(spec().mesh.mcp_servers, { tools: node.engines?.tools ?? new ToolPolicy(spec()), approvals: node.engines?.approvals });
+  const n: NodeMesh = { mesh, tools, timer: null as unknown as NodeJS.Timeout, publicUrl: process.env.DACA_PUBLIC_URL ?? null, external: new Map(), added: new Map() };
+  const beat = (): void => {
+    heartbeat(n, node).catch((e: unknown) => node.logger?.warn({ err: e }, 'mesh heartbeat failed'));
+  };
+  // agent-to-agent calls of the runtime go through the mesh (policy, balancing, remote agents)
+  const rt = node.runtime as { setMesh?: (m: MeshCaller) => void } | undefined;
+  if (typeof rt?.setMesh === 'function') rt.setMesh(mesh);
+  n.timer = setInterval(beat, r.heartbeat_ms);
+  n.timer.unref();
+  await heartbeat(n, node).catch((e: unknown) => node.logger?.warn({ err: e }, 'mesh heartbeat failed'));
+  return n;
+}
+
+/** Registers this node's agents (once its URL is known) and the spec's external agents. */
+async function heartbeat(n: NodeMesh, node: MeshNode): Promise<void> {
+  const mesh = n.mesh;
+  const spec = node.spec.spec;
+  const zone = spec.mesh.registry.zone;
+  const host = hostOf(node);
+  if (host && n.publicUrl) {
+    for (const a of host.list()) {
+      const s = mesh.balancer.state(`${mesh.nodeId}/${a.name}`);
+      await mesh.registry.register({
+        agent: a.name, instanceId: `${mesh.nodeId}/${a.name}`, endpoint: `${n.publicUrl}/a2a/${encodeURIComponent(a.name)}/`, node: mesh.nodeId, kind: 'native',
+        tenant: mesh.tenantOf(a.name), version: a.version, zone, description: a.description, skills: a.skills, tags: spec.agents[a.name]?.tags ?? [],
+        health: 'healthy', load: s.inFlight,
+      });
+    }
+  }
+  const externals = [...Object.entries(spec.mesh.external_agents), ...n.added];
+  await Promise.all(externals.map(([name, ext]) => registerExternal(n, name, ext, zone)));
+}
+
+/**
+ * Registers an external A2A agent by URL at run time: its card is fetched and validated now
+ * (throws when it is not a valid card), and this node keeps it registered.
+ */
+export async function addExternalAgent(node: MeshNode, name: string, ext: { url: string; card_path?: string; headers?: Record<string, string>; tenant?: string }): Promise<void> {
+  const n = await nodeMeshOf(node);
+  const full = { url: ext.url, card_path: ext.card_path ?? '/.well-known/agent-card.json', headers: ext.headers ?? {}, tenant: ext.tenant };
+  await registerExternal(n, name, full, node.spec.spec.mesh.registry.zone);
+  const st = n.external.get(name);
+  if (!st?.ok) throw new Error(st?.error ?? 'the agent card could not be read');
+  n.added.set(name, full);
+}
+
+/** Fetches and validates an external agent's card, and registers it as a mesh member. */
+export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, name: string, ext: Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>, zone = 'external'): Promise<void> {
+  const at = Date.now();
+  try {
+    const cardUrl = new URL(ext.card_path.replace(/^\//, ''), ext.url.endsWith('/') ? ext.url : `${ext.url}/`);
+    const res = await fetch(cardUrl, { headers: { 'a2a-version': '1.0', ...ext.headers }, signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) throw new Error(`GET ${cardUrl} answered ${res.status}`);
+    const card = parseCard(await res.json());
+    await n.mesh.registry.register({
+      agent: name, instanceId: `external:${name}:${card.url}`, endpoint: card.url, node: 'external', kind: 'external', tenant: ext.tenant ?? 'default',
+      version: card.version, zone, description: card.description, skills: card.skills, tags: [], health: 'healthy', load: n.mesh.balancer.state(`external:${name}:${card.url}`).inFlight,
+    });
+    n.external.set(name, { ok: true, at });
+  } catch (e) {
+    n.external.set(name, { ok: false, error: e instanceof Error ? e.message : String(e), at });
+  }
+}

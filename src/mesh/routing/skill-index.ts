@@ -1,0 +1,308 @@
+/**
+ * The offline skill matcher: which declared skill a request stated in words asks for, and how
+ * sure we are, without a model call.
+ *
+ * Ranking is BM25 over each skill's name, tags, description and examples (stemmed,
+ * synonym-folded), precomputed per term so a decision is a few array additions. Acceptance is
+ * judged separately, by evidence a reader can check:
+ *
+ * - coverage: the share of the request's information (IDF-weighted terms, arguments such as ids
+ *   and names excluded) that the skill's vocabulary accounts for. A request that also asks for
+ *   something the skill never mentions is not fully that skill's request. Words no skill knows
+ *   weigh a little less than words another skill owns: they may be paraphrase, while another
+ *   skill's word is evidence of another need;
+ * - decisive actions: when the request says what to do (cancel, refund, translate…) the skill
+ *   must mention at least one of those actions;
+ * - a minimum of matched evidence (one common word is not a need), and a margin over a rival
+ *   skill of another agent when the evidence is thin.
+ */
+import { DECISIVE_ACTIONS, WEAK_ACTIONS } from './actions.js';
+import { isNeedWord } from './lexicon.js';
+import { analyse, analyseVocabulary } from './text.js';
+
+/** A skill as the matcher sees it. */
+export interface SkillEntry {
+  agent: string;
+  skill: string;
+  name?: string;
+  description?: string;
+  examples?: readonly string[];
+  tags?: readonly string[];
+}
+
+/** Tunables of the matcher (defaults in {@link DEFAULT_MATCHER_OPTIONS}). */
+export interface MatcherOptions {
+  /** Minimum confidence to route (0–1). */
+  threshold: number;
+  /** Minimum IDF mass the request and the skill must share. */
+  minEvidence: number;
+  /** When the best confidence is below this, a rival of another agent within `margin` makes the request ambiguous. */
+  marginBelow: number;
+  /** Required confidence lead over the best rival of another agent when `marginBelow` applies. */
+  margin: number;
+  /** Weight of a word no skill knows and the lexicon does not know (likely an argument), relative to a word only one skill has. */
+  unknownWeight: number;
+  /** Weight of a lexicon need word no skill offers, relative to a word only one skill has. */
+  unofferedWeight: number;
+  /** Weight of a word known only from skills' examples (examples carry arguments too), relative to its IDF. */
+  exampleOnlyWeight: number;
+  /** Multiplier of decisive actions (cancel, refund, translate…): the verb carries the need. */
+  actionBoost: number;
+}
+
+/** Defaults of the matcher. */
+export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
+  threshold: 0.45,
+  minEvidence: 1.0,
+  marginBelow: 0,
+  margin: 0.05,
+  unknownWeight: 0.15,
+  unofferedWeight: 1,
+  exampleOnlyWeight: 0.5,
+  actionBoost: 2,
+});
+
+/** One scored candidate skill. */
+export interface SkillCandidate {
+  agent: string;
+  skill: string;
+  /** Confidence in [0, 1]. */
+  score: number;
+  /** Raw BM25 relevance. */
+  bm25: number;
+}
+
+/** The matcher's answer for one request. */
+export interface SkillMatch {
+  /** The chosen skill, or null when none is good enough. */
+  route: { agent: string; skill: string } | null;
+  /** Confidence of the best candidate (0 when there is none). */
+  score: number;
+  /** Why, in words. */
+  reason: string;
+  /** The best candidates, best first (at most 3). */
+  candidates: SkillCandidate[];
+}
+
+const FIELD_WEIGHT = { name: 3, tags: 2, description: 2, examples: 1, agent: 1 } as const;
+const K1 = 1.2;
+const B = 0.5;
+const GENERIC_AGENT_WORDS = new Set(['agent', 'bot', 'servic', 'assist', 'assistant', 'api', 'daca']);
+
+interface Posting {
+  skill: number;
+  weight: number;
+}
+
+/**
+ * A precomputed index over a set of skills.
+ * @example
+ * ```ts
+ * const index = new SkillIndex([{ agent: 'stock', skill: 'check', description: 'Check inventory levels' }]);
+ * index.match('how many units are in stock?').route; // { agent: 'stock', skill: 'check' }
+ * ```
+ */
+export class SkillIndex {
+  readonly options: Readonly<MatcherOptions>;
+  private readonly skills: SkillEntry[];
+  private readonly termIds = new Map<string, number>();
+  private readonly idf: number[] = [];
+  /** Evidence weight of each known term (IDF, scaled down for example-only words, up for actions). */
+  private readonly weight: number[] = [];
+  private readonly postings: Posting[][] = [];
+  private readonly vocab: Set<number>[] = [];
+  private readonly tagSets: Set<string>[] = [];
+  private readonly actionTerms: Set<number>[] = [];
+  private readonly scores: Float64Array;
+  /** IDF of a word only one skill has: the unit of unknown words' weights. */
+  private readonly rare: number;
+
+  constructor(skills: readonly SkillEntry[], options: Partial<MatcherOptions> = {}) {
+    this.options = Object.freeze({ ...DEFAULT_MATCHER_OPTIONS, ...options });
+    this.skills = [...skills];
+    const n = this.skills.length;
+    this.scores = new Float64Array(n);
+    const tfs: Map<number, number>[] = [];
+    const core = new Set<number>();
+    const lengths: number[] = [];
+    for (const s of this.skills) {
+      const tf = new Map<number, number>();
+      let len = 0;
+      const add = (text: string | undefined, w: number, filter?: (t: string) => boolean): void => {
+        if (!text) return;
+        for (const t of analyseVocabulary(text, w === FIELD_WEIGHT.examples ? { names: true, isNeedWord } : {})) {
+          if (filter && !filter(t)) continue;
+          const id = this.termId(t);
+          tf.set(id, (tf.get(id) ?? 0) + w);
+          len += w;
+          if (w !== FIELD_WEIGHT.examples) core.add(id);
+        }
+      };
+      add(s.name ?? s.skill.replace(/[-_]/g, ' '), FIELD_WEIGHT.name);
+      for (const tag of s.tags ?? []) add(tag, FIELD_WEIGHT.tags);
+      add(s.description, FIELD_WEIGHT.description);
+      for (const e of s.examples ?? []) add(e, FIELD_WEIGHT.examples);
+      add(s.agent.replace(/[-_.:]/g, ' '), FIELD_WEIGHT.agent, (t) => !GENERIC_AGENT_WORDS.has(t));
+      tfs.push(tf);
+      lengths.push(len);
+      this.vocab.push(new Set(tf.keys()));
+      this.tagSets.push(new Set((s.tags ?? []).map((t) => t.toLowerCase())));
+    }
+    const avg = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
+    const df = new Array<number>(this.termIds.size).fill(0);
+    for (const tf of tfs) for (const id of tf.keys()) df[id]!++;
+    for (let id = 0; id < df.length; id++) {
+      this.idf[id] = idfOf(n, df[id]!);
+      this.postings[id] = [];
+      const t = this.termAt(id);
+      this.weight[id] = this.idf[id]! * (core.has(id) ? 1 : this.options.exampleOnlyWeight) * (DECISIVE_ACTIONS.has(t) ? this.options.actionBoost : 1);
+    }
+    for (let s = 0; s < n; s++) {
+      const norm = K1 * (1 - B + (B * lengths[s]!) / (avg || 1));
+      for (const [id, f] of tfs[s]!) this.postings[id]!.push({ skill: s, weight: (this.idf[id]! * f * (K1 + 1)) / (f + norm) });
+    }
+    for (let s = 0; s < n; s++) {
+      const acts = new Set<number>();
+      for (const id of this.vocab[s]!) if (DECISIVE_ACTIONS.has(this.termAt(id))) acts.add(id);
+      this.actionTerms.push(acts);
+    }
+    this.rare = idfOf(Math.max(n, 2), 1);
+  }
+
+  /** Number of skills indexed. */
+  get size(): number {
+    return this.skills.length;
+  }
+
+  /** The indexed skills. */
+  entries(): readonly SkillEntry[] {
+    return this.skills;
+  }
+
+  /**
+   * Matches a request. With `tags`, only skills carrying at least one of them compete.
+   */
+  match(text: string, opts: { tags?: readonly string[] | undefined } = {}): SkillMatch {
+    const terms = analyse(text);
+    const ids: number[] = [];
+    const unknownTerms: string[] = [];
+    const actions: string[] = [];
+    let total = 0;
+    let objects = 0;
+    const seen = new Set<string>();
+    for (const t of terms) {
+      if (t.slot || seen.has(t.term)) continue;
+      seen.add(t.term);
+      const id = this.termIds.get(t.term);
+      if (t.proper && !isNeedWord(t.term)) continue; // a name: an argument, even when an example mentions it
+      const decisive = DECISIVE_ACTIONS.has(t.term);
+      if (decisive) actions.push(t.term);
+      else if (!WEAK_ACTIONS.has(t.term)) objects++;
+      if (id === undefined) {
+        unknownTerms.push(t.term);
+        const o = this.options;
+        // an action no skill offers is an unmet need at full weight; other lexicon words a little less
+        total += decisive ? this.rare : isNeedWord(t.term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
+      } else {
+        ids.push(id);
+        total += this.weight[id]!;
+      }
+    }
+    if (total === 0) return { route: null, score: 0, reason: 'the request states no need (no words beyond names, numbers and fillers)', candidates: [] };
+
+    const scores = this.scores;
+    scores.fill(0);
+    for (const id of ids) for (const p of this.postings[id]!) scores[p.skill]! += p.weight;
+    const tagFilter = opts.tags && opts.tags.length ? opts.tags.map((t) => t.toLowerCase()) : null;
+
+    // top 5 by BM25
+    const top: number[] = [];
+    for (let s = 0; s < scores.length; s++) {
+      if (scores[s]! <= 0) continue;
+      if (tagFilter && !tagFilter.some((t) => this.tagSets[s]!.has(t))) continue;
+      if (top.length < 5 || scores[s]! > scores[top[top.length - 1]!]!) {
+        top.push(s);
+        top.sort((a, b) => scores[b]! - scores[a]!);
+        if (top.length > 5) top.pop();
+      }
+    }
+    if (top.length === 0) {
+      const what = unknownTerms.length ? `no skill mentions ${quoteList(unknownTerms)}` : 'no skill matches its words';
+      return { route: null, score: 0, reason: `${tagFilter ? `among skills tagged ${tagFilter.join(', ')}, ` : ''}${what}`, candidates: [] };
+    }
+
+    const actionIds = actions.map((a) => this.termIds.get(a));
+    const judged = top.map((s) => this.judge(s, ids, actionIds, actions, total));
+    judged.sort((a, b) => (a.missingAction ? 1 : 0) - (b.missingAction ? 1 : 0) || b.score - a.score || b.bm25 - a.bm25);
+    const best = judged[0]!;
+    const candidates = judged.slice(0, 3).map((j) => ({ agent: j.agent, skill: j.skill, score: round3(j.score), bm25: round3(j.bm25) }));
+    const label = `${best.agent}/${best.skill}`;
+    const o = this.options;
+    if (best.missingAction) return { route: null, score: round3(best.score), reason: `the request asks to ${best.missingAction}, which ${label} (the closest skill) does not offer`, candidates };
+    if (best.objectMass === 0 && objects > 0)
+      return { route: null, score: round3(best.score), reason: `only the action ${quoteList(best.matched)} matches ${label}; the request is about something else`, candidates };
+    if (best.evidence < o.minEvidence)
+      return { route: null, score: round3(best.score), reason: `too little evidence: the request shares only ${quoteList(best.matched)} with ${label}`, candidates };
+    if (best.score < o.threshold) {
+      const missing = best.unmatched.length ? `; not covered: ${quoteList(best.unmatched)}` : '';
+      return { route: null, score: round3(best.score), reason: `best match ${label} covers ${pct(best.score)} of the request, below the threshold ${pct(o.threshold)}${missing}`, candidates };
+    }
+    const rival = judged.find((j) => j.agent !== best.agent);
+    if (rival && best.score < o.marginBelow && best.score - rival.score < o.margin)
+      return { route: null, score: round3(best.score), reason: `ambiguous: ${label} (${pct(best.score)}) and ${rival.agent}/${rival.skill} (${pct(rival.score)}) fit almost equally`, candidates };
+    const next = judged[1] ? `; next ${judged[1].agent}/${judged[1].skill} at ${pct(judged[1].score)}` : '';
+    return { route: { agent: best.agent, skill: best.skill }, score: round3(best.score), reason: `matched ${quoteList(best.matched)}: ${label} covers ${pct(best.score)} of the request${next}`, candidates };
+  }
+
+  private judge(s: number, ids: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number) {
+    const vocab = this.vocab[s]!;
+    let matchedMass = 0;
+    let objectMass = 0;
+    const matched: string[] = [];
+    const unmatched: string[] = [];
+    for (const id of ids) {
+      if (vocab.has(id)) {
+        matchedMass += this.weight[id]!;
+        if (!DECISIVE_ACTIONS.has(this.termAt(id)) && !WEAK_ACTIONS.has(this.termAt(id))) objectMass += this.weight[id]!;
+        matched.push(this.termAt(id));
+      } else unmatched.push(this.termAt(id));
+    }
+    let missingAction: string | null = null;
+    // a decisive action this skill does not mention is another need (offered elsewhere or nowhere)
+    if (actions.length > 0 && !actionIds.some((id) => id !== undefined && vocab.has(id))) missingAction = actions.join(' / ');
+    const e = this.skills[s]!;
+    return { agent: e.agent, skill: e.skill, score: matchedMass / total, bm25: this.scores[s]!, evidence: matchedMass, objectMass, matched, unmatched, missingAction };
+  }
+
+  private termId(t: string): number {
+    let id = this.termIds.get(t);
+    if (id === undefined) {
+      id = this.termIds.size;
+      this.termIds.set(t, id);
+      this.terms.push(t);
+    }
+    return id;
+  }
+
+  private readonly terms: string[] = [];
+
+  private termAt(id: number): string {
+    return this.terms[id]!;
+  }
+}
+
+function idfOf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function quoteList(words: readonly string[]): string {
+  return words.length ? words.slice(0, 6).map((w) => `'${w}'`).join(', ') : '(nothing)';
+}

@@ -1,0 +1,213 @@
+/**
+ * Built-in synonym groups for the offline skill matcher: words people use interchangeably when
+ * they state a need to a business system. Every word of a group folds to the group's first word
+ * (after stemming), in skills and in requests alike, so "stock" meets "inventory" and "bill"
+ * meets "invoice". Groups are deliberately tight: near-synonyms only, never mere relatives
+ * ("cancel" is not "delete"; "refund" is not "payment").
+ */
+import { stem } from './porter-stemmer.js';
+
+/** The groups, first word canonical. Extend with `mesh.routing.synonyms` in the spec. */
+export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  // commerce and operations
+  ['inventory', 'stock', 'stocks', 'stocked', 'supply', 'supplies', 'units'],
+  ['warehouse', 'depot', 'storehouse', 'fulfillment', 'fulfilment', 'distribution'],
+  ['product', 'item', 'items', 'sku', 'skus', 'merchandise', 'goods'],
+  ['order', 'orders', 'purchase', 'purchases', 'buy', 'bought'],
+  ['ship', 'shipping', 'shipment', 'shipments', 'deliver', 'delivery', 'deliveries', 'dispatch', 'parcel', 'package', 'courier', 'freight'],
+  ['track', 'tracking', 'trace', 'whereabouts', 'locate'],
+  ['return', 'returns', 'rma', 'send back'],
+  ['refund', 'refunds', 'reimburse', 'reimbursement', 'money back', 'chargeback'],
+  ['price', 'prices', 'pricing', 'cost', 'costs', 'quote', 'quotes', 'rate', 'rates', 'fee', 'fees', 'charge', 'charges', 'tariff'],
+  ['discount', 'coupon', 'voucher', 'promo', 'promotion', 'deal', 'deals'],
+  ['supplier', 'vendor', 'vendors', 'seller', 'sellers', 'merchant', 'provider'],
+  ['customer', 'customers', 'client', 'clients', 'buyer', 'buyers', 'shopper', 'consumer', 'patron'],
+  ['catalog', 'catalogue', 'listing', 'listings', 'assortment'],
+  ['restock', 'replenish', 'reorder', 'refill'],
+  // money
+  ['invoice', 'invoices', 'bill', 'bills', 'billing', 'statement'],
+  ['pay', 'payment', 'payments', 'paid', 'settle', 'remit', 'remittance'],
+  ['balance', 'balances', 'funds', 'owe', 'owed', 'outstanding'],
+  ['expense', 'expenses', 'spending', 'spend', 'spent', 'expenditure', 'outlay'],
+  ['budget', 'budgets', 'allowance', 'allocation'],
+  ['tax', 'taxes', 'vat', 'gst', 'duty', 'duties'],
+  ['salary', 'salaries', 'payday', 'wage', 'wages', 'pay slip', 'payslip', 'paycheck', 'payroll', 'compensation'],
+  ['transfer', 'wire'],
+  ['currency', 'currencies', 'exchange rate', 'forex', 'fx'],
+  ['revenue', 'revenues', 'sales', 'income', 'earnings', 'turnover'],
+  ['forecast', 'forecasts', 'projection', 'projections', 'predict', 'prediction', 'outlook', 'estimate'],
+  ['subscription', 'subscriptions', 'membership', 'tier'],
+  ['credit card', 'card', 'cards'],
+  ['fraud', 'fraudulent', 'scam', 'suspicious', 'unauthorized', 'unauthorised'],
+  ['loan', 'loans', 'mortgage', 'credit line', 'borrow', 'borrowing'],
+  // people and work
+  ['employee', 'employees', 'staff', 'worker', 'workers', 'personnel', 'colleague', 'colleagues', 'headcount'],
+  ['hire', 'hiring', 'recruit', 'recruiting', 'recruitment', 'candidate', 'candidates', 'applicant', 'applicants', 'job opening', 'vacancy'],
+  ['leave', 'vacation', 'holiday', 'holidays', 'pto', 'time off', 'absence', 'sick day'],
+  ['onboard', 'onboarding', 'orientation', 'induction'],
+  ['meeting', 'meetings', 'appointment', 'appointments', 'call', 'calls', 'session', 'sessions', 'sync', 'standup', 'stand-up', 'huddle', 'catch-up'],
+  ['schedule', 'scheduling', 'calendar', 'agenda', 'slot', 'slots', 'timetable', 'arrange', 'organize', 'organise'],
+  ['reschedule', 'postpone', 'rebook', 'push back'],
+  ['task', 'tasks', 'todo', 'to-do', 'chore', 'assignment'],
+  ['project', 'projects', 'initiative', 'programme'],
+  ['deadline', 'due date', 'due'],
+  ['contract', 'contracts', 'agreement', 'agreements', 'terms'],
+  ['policy', 'policies', 'rule', 'rules', 'guideline', 'guidelines', 'regulation'],
+  ['complaint', 'complaints', 'grievance', 'dissatisfied', 'unhappy'],
+  ['feedback', 'review', 'reviews', 'rating', 'ratings', 'opinion', 'survey'],
+  // IT and engineering
+  ['password', 'passwords', 'passcode', 'credential', 'credentials', 'login', 'log in', 'sign in', 'signin'],
+  ['reset', 'recover', 'recovery', 'unlock'],
+  ['account', 'accounts', 'profile', 'profiles'],
+  ['access', 'permission', 'permissions', 'privilege', 'privileges', 'entitlement', 'grant', 'role'],
+  ['server', 'servers', 'host', 'hosts', 'machine', 'machines', 'instance', 'instances', 'vm', 'node'],
+  ['outage', 'outages', 'down', 'downtime', 'unavailable', 'unreachable', 'offline', 'crash', 'crashed', 'crashing'],
+  ['bug', 'bugs', 'defect', 'defects', 'error', 'errors', 'glitch', 'fault'],
+  ['ticket', 'tickets', 'incident', 'incidents'],
+  ['deploy', 'deployment', 'deployments', 'release', 'releases', 'rollout', 'ship to production'],
+  ['log', 'logs', 'logging'],
+  ['metric', 'metrics', 'kpi', 'kpis', 'statistic', 'statistics', 'stats', 'analytics', 'figures', 'numbers'],
+  ['dashboard', 'dashboards', 'chart', 'charts', 'graph', 'graphs', 'visualize', 'visualise', 'visualization', 'plot'],
+  ['report', 'reports', 'reporting', 'summary report', 'overview'],
+  ['database', 'databases', 'db', 'sql'],
+  ['backup', 'backups', 'snapshot', 'snapshots'],
+  ['restore', 'restoring', 'rollback', 'roll back', 'revert'],
+  ['install', 'installation', 'setup', 'set up', 'configure', 'configuration', 'provision'],
+  ['upgrade', 'update', 'updates', 'patch', 'patches'],
+  ['vulnerability', 'vulnerabilities', 'cve', 'exploit', 'security hole', 'weakness'],
+  ['network', 'networking', 'wifi', 'wi-fi', 'vpn', 'connectivity', 'internet', 'connection'],
+  ['laptop', 'laptops', 'computer', 'computers', 'pc', 'device', 'devices', 'hardware'],
+  ['code', 'snippet', 'function', 'script', 'program'],
+  ['test', 'tests', 'testing', 'qa'],
+  ['email', 'emails', 'e-mail', 'mail', 'inbox', 'message', 'messages'],
+  ['notify', 'notification', 'notifications', 'alert', 'alerts', 'remind', 'reminder', 'reminders', 'ping'],
+  ['document', 'documents', 'doc', 'docs', 'file', 'files', 'paperwork', 'pdf', 'note', 'notes', 'paper', 'papers', 'whitepaper', 'memo', 'memos', 'article', 'articles'],
+  ['storage', 'disk', 'disks', 'space', 'capacity', 'quota'],
+  // language and content
+  ['translate', 'translation', 'translations', 'translator', 'interpret'],
+  ['language', 'languages', 'french', 'german', 'spanish', 'italian', 'japanese', 'chinese', 'english', 'portuguese', 'korean', 'arabic'],
+  ['summarize', 'summarise', 'summary', 'summaries', 'tldr', 'recap', 'digest', 'condense', 'gist', 'synopsis'],
+  ['write', 'writing', 'draft', 'drafting', 'compose', 'author'],
+  ['edit', 'proofread', 'proofreading', 'rewrite', 'rephrase', 'polish', 'grammar', 'spelling'],
+  ['search', 'lookup', 'look up', 'retrieve', 'fetch'],
+  ['image', 'images', 'picture', 'pictures', 'photo', 'photos', 'illustration', 'graphic'],
+  ['video', 'videos', 'clip', 'clips', 'footage', 'recording'],
+  ['sentiment', 'tone', 'mood', 'emotion'],
+  ['question', 'questions', 'faq', 'faqs', 'inquiry', 'enquiry', 'query'],
+  // travel and places
+  ['flight', 'flights', 'airfare', 'plane', 'airline', 'airlines', 'fly', 'flying'],
+  ['hotel', 'hotels', 'lodging', 'accommodation', 'accommodations', 'motel', 'inn'],
+  ['book', 'booking', 'bookings', 'reserve', 'reservation', 'reservations'],
+  ['cancel', 'cancellation', 'cancelation', 'call off', 'terminate', 'termination', 'abort'],
+  ['car', 'cars', 'vehicle', 'vehicles', 'rental car', 'auto'],
+  ['trip', 'trips', 'travel', 'journey', 'itinerary', 'itineraries', 'voyage'],
+  ['weather', 'temperature', 'rain', 'raining', 'rainy', 'snow', 'snowing', 'sunny', 'cloudy', 'windy', 'humid', 'storm', 'hot', 'cold', 'warm', 'climate'],
+  ['restaurant', 'restaurants', 'dining', 'diner', 'eatery', 'bistro'],
+  ['direction', 'directions', 'route', 'routes', 'navigate', 'navigation', 'map', 'maps'],
+  ['address', 'addresses', 'location', 'locations'],
+  // health, legal, misc
+  ['doctor', 'doctors', 'physician', 'gp', 'clinician'],
+  ['symptom', 'symptoms', 'ache', 'pain', 'fever', 'cough', 'sick', 'ill', 'illness'],
+  ['prescription', 'prescriptions', 'medication', 'medications', 'medicine', 'drug', 'drugs', 'refill prescription'],
+  ['insurance', 'insurer', 'coverage', 'claim', 'claims', 'premium'],
+  ['lawyer', 'attorney', 'legal', 'counsel'],
+  ['compliance', 'compliant', 'gdpr', 'hipaa', 'sox', 'regulatory', 'audit', 'audits', 'auditing'],
+  ['privacy', 'personal data', 'pii'],
+  ['risk', 'risks', 'exposure'],
+  ['news', 'headlines', 'headline'],
+  ['recipe', 'recipes', 'cook', 'cooking', 'meal', 'meals', 'dish', 'dishes'],
+  ['joke', 'jokes', 'funny', 'humor', 'humour'],
+  // generic actions
+  ['check', 'verify', 'confirm', 'validate', 'inspect', 'status'],
+  ['create', 'add', 'open', 'register', 'generate'],
+  ['production', 'prod', 'live environment'],
+  ['delete', 'remove', 'erase', 'wipe', 'purge'],
+  ['change', 'modify', 'alter', 'amend', 'adjust', 'edit details'],
+  ['list', 'enumerate', 'inventory list'],
+  ['compare', 'comparison', 'versus', 'vs', 'contrast', 'benchmark'],
+  ['analyze', 'analyse', 'analysis', 'examine', 'investigate', 'assess', 'assessment', 'evaluate', 'evaluation'],
+  ['recommend', 'recommendation', 'recommendations', 'suggest', 'suggestion', 'suggestions', 'advise', 'advice'],
+  ['approve', 'approval', 'sign off', 'authorize', 'authorise', 'authorization', 'authorisation'],
+  ['convert', 'conversion', 'transform', 'exchange'],
+  ['calculate', 'calculation', 'compute', 'work out', 'figure out'],
+  ['explain', 'explanation', 'clarify', 'describe', 'meaning'],
+  ['monitor', 'monitoring', 'watch', 'observe', 'keep an eye'],
+  ['fix', 'repair', 'resolve', 'troubleshoot', 'troubleshooting', 'debug', 'solve'],
+  ['escalate', 'escalation', 'human agent'],
+  ['cheap', 'cheaper', 'cheapest', 'affordable', 'inexpensive', 'budget-friendly', 'lowest price'],
+  ['late', 'delayed', 'delay', 'overdue', 'slow'],
+  ['damaged', 'damage', 'defective', 'faulty', 'torn'],
+];
+
+const canon = new Map<string, string>();
+const exact = new Map<string, string>();
+const phrases = new Map<string, string>();
+let longestPhrase = 1;
+
+function addGroup(words: readonly string[]): void {
+  // the group's id is its first word, unstemmed: readable in routing reasons, and never the
+  // stem of an unrelated word ("news" and "new" stem alike; their ids differ)
+  const head = words[0]!.toLowerCase().replace(/[ -]/g, '_');
+  for (const w of words) {
+    const lower = w.toLowerCase();
+    if (lower.includes(' ')) {
+      const n = lower.split(' ').length;
+      if (!phrases.has(lower)) phrases.set(lower, head);
+      if (n > longestPhrase) longestPhrase = n;
+      continue;
+    }
+    const plain = lower.replace(/[-_]/g, '');
+    if (!exact.has(plain)) exact.set(plain, head);
+    const s = stem(plain);
+    if (!canon.has(s)) canon.set(s, head);
+  }
+}
+
+for (const g of SYNONYM_GROUPS) addGroup(g);
+const groupIds = new Set<string>([...exact.values(), ...canon.values(), ...phrases.values()]);
+
+/**
+ * The term of a lowercase word: its group's id when the word (or else its stem) belongs to a
+ * synonym group, otherwise its Porter stem.
+ */
+export function termOf(word: string): string {
+  const e = exact.get(word);
+  if (e !== undefined) return e;
+  const s = stem(word);
+  return canon.get(s) ?? s;
+}
+
+/** True when a lowercase word (or its stem) belongs to a synonym group. */
+export function inSynonymGroup(word: string): boolean {
+  return exact.has(word) || canon.has(stem(word));
+}
+
+/** True when a term is the id of a synonym group. */
+export function isGroupTerm(term: string): boolean {
+  return groupIds.has(term);
+}
+
+/**
+ * The canonical term of a multi-word phrase ("log in", "time off"), matched on lowercase words
+ * before stemming; undefined when the words are no known phrase.
+ */
+export function phraseTerm(words: string): string | undefined {
+  return phrases.get(words);
+}
+
+/** The number of words of the longest known phrase. */
+export function longestPhraseWords(): number {
+  return longestPhrase;
+}
+
+/**
+ * Adds synonym groups (from the spec's `mesh.routing.synonyms`) to the process-wide table; words
+ * already in a group keep their first group.
+ */
+export function addSynonymGroups(groups: readonly (readonly string[])[]): void {
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    addGroup(g);
+    groupIds.add(g[0]!.toLowerCase().replace(/[ -]/g, '_'));
+  }
+}

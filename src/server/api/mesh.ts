@@ -1,0 +1,137 @@
+/**
+ * `/api/mesh`: discovery and observability of the agent mesh.
+ *
+ * - `GET /agents?skill=&tag=&agent=` — live instances (this node's agents and every registered one)
+ * - `POST /agents` `{name, url, card_path?, tenant?}` — register an external A2A agent by URL
+ * - `POST /route` `{text, tags?, caller?, tenant?}` — where the mesh would route a request (recorded)
+ * - `GET /decisions?limit=&routed=` and `/decisions/:id` — routing decisions with score and reason
+ * - `GET /edges` — per-edge rate, p50/p99, errors and SLO status, plus the topology's nodes
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { InvalidRequestError, NotFoundError } from '../../errors.js';
+import type { DacaVariables } from '../../gateway/start-call.js';
+import type { Mesh } from '../../mesh/mesh.js';
+import { addExternalAgent, externalStatusOf, meshOf, type MeshNode } from '../../mesh/node-mesh.js';
+import type { AgentInstance } from '../../mesh/registry/types.js';
+import { parseJson } from './parse.js';
+
+/** One agent in discovery answers: its instances grouped. */
+export interface MeshAgentView {
+  agent: string;
+  tenant: string;
+  description: string;
+  skills: AgentInstance['skills'];
+  tags: string[];
+  instances: (Pick<AgentInstance, 'instanceId' | 'endpoint' | 'node' | 'kind' | 'zone' | 'version' | 'health' | 'load' | 'heartbeatAt' | 'expiresAt'> & {
+    breaker: string;
+    inFlight: number;
+    ewmaMs: number;
+  })[];
+}
+
+const RouteBody = z.object({ text: z.string().min(1), tags: z.array(z.string()).optional(), caller: z.string().optional(), tenant: z.string().optional() }).strict();
+const ExternalBody = z
+  .object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), url: z.url(), card_path: z.string().optional(), tenant: z.string().optional() })
+  .strict();
+
+/** Lists agents and their instances, local ones included even before their first heartbeat. */
+export function meshAgents(m: Mesh, q: { skill?: string | undefined; tag?: string | undefined; agent?: string | undefined; tenant?: string | undefined }): MeshAgentView[] {
+  const now = Date.now();
+  const byAgent = new Map<string, MeshAgentView>();
+  const view = (i: Pick<AgentInstance, 'agent' | 'tenant' | 'description' | 'skills' | 'tags'>): MeshAgentView => {
+    let v = byAgent.get(i.agent);
+    if (!v) {
+      v = { agent: i.agent, tenant: i.tenant, description: i.description, skills: i.skills, tags: i.tags, instances: [] };
+      byAgent.set(i.agent, v);
+    }
+    return v;
+  };
+  const filterOk = (a: { agent: string; tenant: string; skills: AgentInstance['skills']; tags: string[] }): boolean =>
+    (q.agent === undefined || a.agent === q.agent) &&
+    (q.tenant === undefined || a.tenant === q.tenant) &&
+    (q.tag === undefined || a.tags.includes(q.tag) || a.skills.some((s) => s.tags?.includes(q.tag!))) &&
+    (q.skill === undefined || a.skills.some((s) => s.id.toLowerCase() === q.skill!.toLowerCase() || s.name.toLowerCase() === q.skill!.toLowerCase()));
+  for (const i of m.registry.list()) {
+    if (!filterOk(i)) continue;
+    const s = m.balancer.state(i.instanceId);
+    view(i).instances.push({
+      instanceId: i.instanceId, endpoint: i.endpoint, node: i.node, kind: i.kind, zone: i.zone, version: i.version, health: s.breaker(now) === 'open' ? 'unhealthy' : i.health,
+      load: i.load, heartbeatAt: i.heartbeatAt, expiresAt: i.expiresAt, breaker: s.breaker(now), inFlight: s.inFlight, ewmaMs: Math.round(s.ewmaMs * 1000) / 1000,
+    });
+  }
+  for (const a of m.host?.list() ?? []) {
+    const entry = { agent: a.name, tenant: m.tenantOf(a.name), description: a.description, skills: a.skills, tags: [] as string[] };
+    if (!filterOk(entry) || byAgent.get(a.name)?.instances.some((i) => i.node === m.nodeId)) continue;
+    const s = m.balancer.state(`${m.nodeId}/${a.name}`);
+    view(entry).instances.push({
+      instanceId: `${m.nodeId}/${a.name}`, endpoint: `/a2a/${a.name}/`, node: m.nodeId, kind: 'native', zone: m.spec.registry.zone, version: a.version, health: 'healthy',
+      load: s.inFlight, heartbeatAt: now, expiresAt: now + m.spec.registry.ttl_ms, breaker: 'closed', inFlight: s.inFlight, ewmaMs: s.ewmaMs,
+    });
+  }
+  return [...byAgent.values()].sort((x, y) => (x.agent < y.agent ? -1 : 1));
+}
+
+/**
+ * Builds the mesh API.
+ * @example
+ * ```ts
+ * api.route('/mesh', meshApi(services));
+ * ```
+ */
+export function meshApi(node: MeshNode) {
+  const app = new Hono<{ Variables: DacaVariables }>();
+  app.get('/agents', async (c) => {
+    const m = await meshOf(node);
+    const q = c.req.query();
+    return c.json({ agents: meshAgents(m, { skill: q.skill, tag: q.tag, agent: q.agent, tenant: q.tenant }), registry: m.registry.kind, node: m.nodeId, external: externalStatusOf(node) });
+  });
+  app.post('/agents', async (c) => {
+    const b = await parseJson(c, ExternalBody, 'external agent');
+    try {
+      await addExternalAgent(node, b.name, { url: b.url, ...(b.card_path ? { card_path: b.card_path } : {}), ...(b.tenant ? { tenant: b.tenant } : {}) });
+    } catch (e) {
+      throw new InvalidRequestError(`could not register '${b.name}': ${e instanceof Error ? e.message : String(e)}`, { param: 'url' });
+    }
+    const m = await meshOf(node);
+    return c.json({ registered: meshAgents(m, { agent: b.name })[0] ?? null }, 201);
+  });
+  app.post('/route', async (c) => {
+    const b = await parseJson(c, RouteBody, 'route request');
+    const m = await meshOf(node);
+    const r = m.route(b.text, { type: b.caller ?? 'user', tenant: b.tenant ?? 'default', admin: b.caller === undefined }, b.tags);
+    return c.json(r.decision);
+  });
+  app.get('/decisions', async (c) => {
+    const m = await meshOf(node);
+    const q = c.req.query();
+    const limit = q.limit ? Math.max(1, Math.min(1000, Number(q.limit) || 100)) : 100;
+    const routed = q.routed === undefined ? undefined : q.routed === 'true';
+    return c.json({ decisions: m.decisions.list({ limit, routed, tenant: q.tenant }) });
+  });
+  app.get('/decisions/:id', async (c) => {
+    const m = await meshOf(node);
+    const d = m.decisions.get(c.req.param('id'));
+    if (!d) throw new NotFoundError(`no routing decision '${c.req.param('id')}' (only the latest ${m.spec.routing.decisions_kept} are kept)`);
+    return c.json(d);
+  });
+  app.get('/edges', async (c) => {
+    const m = await meshOf(node);
+    const edges = m.edges.report((callee) => {
+      const s = m.sloOf(callee);
+      return s.p99_ms !== undefined || s.error_rate !== undefined ? s : undefined;
+    });
+    const agents = meshAgents(m, {});
+    const nodes = new Map<string, { id: string; kind: string; health: string; instances: number; tenant: string | null }>();
+    for (const a of agents) {
+      const healthy = a.instances.filter((i) => i.health === 'healthy').length;
+      nodes.set(a.agent, { id: a.agent, kind: a.instances[0]?.kind ?? 'native', health: healthy === a.instances.length ? 'healthy' : healthy ? 'degraded' : 'unhealthy', instances: a.instances.length, tenant: a.tenant });
+    }
+    for (const e of edges) {
+      if (!nodes.has(e.caller)) nodes.set(e.caller, { id: e.caller, kind: 'caller', health: 'healthy', instances: 0, tenant: null });
+      if (!nodes.has(e.callee)) nodes.set(e.callee, { id: e.callee, kind: 'gone', health: 'unhealthy', instances: 0, tenant: null });
+    }
+    return c.json({ nodes: [...nodes.values()], edges });
+  });
+  return app;
+}
