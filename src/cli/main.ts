@@ -11,6 +11,7 @@ import { registerSubjects } from './subjects.js';
 import { registerAgents } from './agents.js';
 import { registerAlerts } from './alerts.js';
 import { registerBudgets } from './budgets.js';
+import { registerCost } from './cost.js';
 import { registerKeys } from './keys.js';
 import { registerSuspend } from './suspend.js';
 import { registerUp } from './up.js';
@@ -39,6 +40,7 @@ registerApprovals(program);
 registerEval(program);
 registerAudit(program);
 registerSubjects(program);
+registerCost(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

@@ -25,6 +25,7 @@ import { providersApi } from './api/providers.js';
 import { budgetsApi } from './api/budgets.js';
 import { limitsApi } from './api/limits.js';
 import { suspensionsApi } from './api/suspensions.js';
+import { costApi } from './api/cost.js';
 import { meshApi } from './api/mesh.js';
 import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
 import { requireKey, withUiSessions } from './auth.js';
@@ -79,6 +80,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/budgets', budgetsApi(s.engines.budgets));
   api.route('/limits', limitsApi(s.engines.limits));
   api.route('/suspensions', suspensionsApi(s.engines.killSwitch));
+  api.route('/cost', costApi({ store: s.store, catalog: () => s.catalog, spec: () => s.spec.spec, dataDir: s.dataDir, flush }));
   api.route('/mesh', meshApi(s));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);

@@ -4,7 +4,8 @@
  * allowed", "the hub for the tent" / "the hub for the yoga mat"). A hit needs:
  *
  * - the same numbers and identifiers with digits, in order;
- * - the same named entities (capitalised words that do not start a sentence as a common word);
+ * - the same named entities (capitalised words inside a sentence; a capitalised first word is
+ *   taken for an ordinary word, so `entities` mode misses names that open a sentence);
  * - the same number of negations (`not`, `never`, `isn't`, …);
  * - in `strict` mode (the default), the same content words: the prompts may differ only in
  *   function words, greetings and question phrasing ("Hi, …", "Quick question: …", "… Thanks!"),
@@ -67,6 +68,7 @@ export function lexicalSignature(text: string): LexicalSignature {
   for (const m of text.matchAll(WORD)) {
     const w = m[0];
     const lower = w.toLowerCase();
+    const sentenceStart = /(?:^|[.!?:;]\s*|\n\s*)$/.test(text.slice(Math.max(0, m.index! - 3), m.index));
     if (isNegation(lower)) {
       negations++;
       continue;
@@ -74,7 +76,7 @@ export function lexicalSignature(text: string): LexicalSignature {
     const s = stem(lower);
     if (!FUNCTION_WORDS.has(s) && !FUNCTION_WORDS.has(lower)) content.add(s);
     const first = w.charAt(0);
-    if (first !== first.toLowerCase() && !COMMON.has(s) && !COMMON.has(lower)) entities.add(s);
+    if (first !== first.toLowerCase() && !sentenceStart && !COMMON.has(s) && !COMMON.has(lower)) entities.add(s);
   }
   return { numbers, entities: [...entities].sort().join(' '), negations, content: [...content].sort().join(' ') };
 }
