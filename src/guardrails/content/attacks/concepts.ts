@@ -142,7 +142,9 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
       }
     }
     // --- override ---
-    if ((m & (C.OVERRIDE | C.REMOVAL)) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR)))) {
+    // "hör auf, deinen Regeln zu folgen": a stop verb a few words before a zu-infinitive
+    const stopZu = is(i - 1, 'zu') && (is(i - 4, 'auf') || is(i - 5, 'auf') || is(i - 6, 'auf') || is(i - 3, 'auf'));
+    if ((m & (C.OVERRIDE | C.REMOVAL)) !== 0 || ((m & C.FOLLOW) !== 0 && (has(i - 1, C.NEGATOR) || has(i - 2, C.NEGATOR) || stopZu))) {
       const removal = (m & C.OVERRIDE) === 0 && (m & C.REMOVAL) !== 0;
       for (let j = i + 1; j < n && j <= i + OVERRIDE_AHEAD; j++) {
         if (has2(j, C2.BOUNDARY)) break;

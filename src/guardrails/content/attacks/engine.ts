@@ -65,7 +65,7 @@ const LEAD_BACKOFF = 3;
 const PLAIN_WORD = /^[a-z0-9]+$/;
 
 /** Second id segments that group rules into one family (`en.override.the` and `en.override.your`). */
-const FAMILIES = new Set(['override', 'extract', 'nolimits', 'persona', 'address', 'tell']);
+const FAMILIES = new Set(['override', 'extract', 'nolimits', 'persona', 'address', 'tell', 'told']);
 
 /** `en.override.the` and `en.override` are one family; other ids are their own family. */
 function familyOf(id: string): string {

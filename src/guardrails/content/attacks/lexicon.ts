@@ -77,14 +77,14 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
     'ignoriere ignorieren ignoriert ignorier vergiss vergessen vergesst missachte missachten verwirf ubergehe uberspringe ' +
     'ignorare ignori ignorate dimentica dimenticare dimenticate trascura tralascia scavalca ' +
     'esqueca esquece esquecer esquecam desconsidere desconsidera desconsiderar despreze descarte negeer vergeet',
-  FOLLOW: 'follow follows following obey obeys obeying respects count counts hold bother listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
-  NEGATOR: 'dont not never stop longer none cant cannot wont couldnt shouldnt didnt doesnt isnt arent nicht kein keine pas ne nao non niet nunca jamais mai',
+  FOLLOW: 'follow follows following obey obeys obeying respects count counts hold bother suivre folgen seguire listen adhere comply respect apply applies matter matters attention heed sigas seguir sigue obedezcas suis suivez respecte befolge befolgen folge beachte gelten seguire rispettare siga obedeca volg',
+  NEGATOR: 'dont not never stop longer none cant cannot wont couldnt shouldnt didnt doesnt isnt arent deja dejes dejen arrete arretez arreter smetti smettila pare nicht kein keine pas ne nao non niet nunca jamais mai',
   INSTR:
     'instructions instruction rules rule guidelines guideline guidance directions directives directive constraints restrictions programming prompt prompts policies policy orders commands training configuration limits limitations filters safeguards guardrails protocols protocol ruleset ' +
     'instrucciones instruccion reglas normas indicaciones directrices ordenes restricciones limites filtros programacion pautas consignas ' +
     'regles ordres contraintes filtres programmation anweisungen anweisung regeln vorgaben richtlinien befehle einschrankungen instruktionen anordnungen programmierung vorschriften ' +
     'istruzioni istruzione regole indicazioni direttive restrizioni limiti filtri vincoli instrucoes instrucao regras diretrizes ordens restricoes instructies regels',
-  TOLD: 'told instructed programmed taught given gave configured receive received deployed loaded fed injected equipped trained got configurado configurada programado programada entrenado instruido recues recu recue configuree beigebracht befohlen aufgetragen konfiguriert programmiert dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
+  TOLD: 'told instructed programmed taught given gave configured receive received deployed loaded fed injected equipped trained got dit configurado configurada programado programada entrenado instruido recues recu recue configuree beigebracht befohlen aufgetragen konfiguriert programmiert dicho dijeron dieron dio indicaron configuraron configuro programaron donnees donne donnes gegeben gab gesagt detto dato date dito deram deu',
   TEMPORAL:
     'previous previously prior earlier above before preceding former original initial initially existing old far until all any whatever every your its system safety developer developers default current ' +
     'anteriores anterior previas previa previos iniciales inicial todas todos tus sus cualquier arriba antes originales ' +
@@ -128,7 +128,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   ADDR: 'to for dear hey attention note memo notice important',
   HOWTO: 'how',
   READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
-  OBJ: 'te ti dir vous t ta lhe',
+  OBJ: 'te ti dir vous t ta tont tas lhe',
   REMOVAL: 'remove removed removing delete deleted deleting disable disabled disabling lift lifted suspend suspended eliminate eliminated strip stripped deactivate deactivated',
   SOFTINSTR: 'task tasks role purpose objective mission job persona goal settings configuration config conversation session',
   BEMODAL: 'are is be been were was should must can will shall to zu sind werden wurden sollst musst sollen mussen son seran deben sont doivent devono devem sao',
