@@ -16,6 +16,9 @@ const FR_OV = '(?:ignore|ignores|ignorez|ignorer|oublie|oublies|oubliez|oublier|
 const FR_OV_A = 'ignore ignores ignorez ignorer oublie oublies oubliez oublier tiens tenez abstraction tomber neglige negligez contourne contournez outrepasse outrepassez outre suis suivez annule annulez';
 const FR_UNF = '(?:sans (?:aucune |aucun |la moindre |tes |vos )?(?:filtres?|restrictions?|censure|limites?|limitations?|regles?|ethique|morale|garde fous)|non filtree?|non censuree?|debridee?|malveillante?|malefique|liberee?s? de (?:toutes |tous |toute |tout )?(?:ses |tes |vos |les |leurs )?(?:restrictions?|regles?|limites?|contraintes|filtres?))';
 
+const ML_TOLD = '(?:dijeron|dijo|pidieron|indicaron|ordenaron|ont dit|a dit|as dit|gesagt|befohlen|aufgetragen|hanno detto|ha detto|disseram|disse|pediram)';
+const ML_TIME = '(?:antes|al principio|al inicio|avant|au debut|vorher|am anfang|zu beginn|prima|all inizio|no inicio|no comeco)';
+
 /** Spanish rules. */
 export const ES_RULES: readonly RuleSpec[] = [
   ['es.override', 'prompt_injection', 1, '^^' + ES_OV_A, `\\b${ES_OV} (?:(?:todas|todos|las|los|tus|sus|de|cualquier|toda|la|el|lo|estas|esas|mis) ){0,3}${ES_NOUN} (?:${W}){0,1}?${ES_ADJ}\\b`],
@@ -39,7 +42,7 @@ export const ES_RULES: readonly RuleSpec[] = [
   ['es.gen.limites', 'jailbreak', 0.5, 'olvida olvidate ignora quita elimina sin', `\\b(?:olvida|olvidate de|ignora|quita|elimina|sin) (?:tus|sus|los|las|todos|todas|tus propios) (?:${W})?(?:limites|filtros|restricciones|reglas|normas|principios|valores)\\b`],
   ['es.answer_all', 'jailbreak', 0.4, 'responde responder reponds repondez antworte rispondi responda', `\\b(?:responde|responder|reponds|repondez|antworte|rispondi|responda) (?:a |à |auf )?(?:todo|tout|alles|tutto|tudo|cualquier cosa|nimporte quoi)\\b`],
   ['ml.told.plain', 'system_prompt_extraction', 0.7, 'dijeron dijo pidieron indicaron ordenaron dit gesagt befohlen detto disseram disse pediram', `\\b(?:que|qu|quoi|was|cosa|che|o que) (?:${W}){0,2}?(?:te|ti|dir|vous|t|lhe|tont|ta) (?:${W}){0,1}?(?:dijeron|dijo|pidieron|indicaron|ordenaron|ont dit|a dit|as dit|gesagt|befohlen|aufgetragen|hanno detto|ha detto|disseram|disse|pediram)\\b`],
-  ['ml.told.start', 'system_prompt_extraction', 1, 'antes principio inicio avant debut vorher anfang prima inizio', `\\b(?:que|qu|quoi|was|cosa|che|o que) (?:${W}){0,2}?(?:te|ti|dir|vous|t|lhe|tont|ta) (?:${W}){0,2}?(?:dijeron|dijo|pidieron|indicaron|ordenaron|ont dit|a dit|as dit|gesagt|befohlen|aufgetragen|hanno detto|ha detto|disseram|disse|pediram)\\b(?: (?:${W}){0,4}?(?:antes|al principio|al inicio|avant|au debut|vorher|am anfang|zu beginn|prima|all inizio|no inicio|no comeco))`],
+  ['ml.told.start', 'system_prompt_extraction', 1, 'antes principio inicio avant debut vorher anfang beginn prima inizio', `\\b(?:que|qu|quoi|was|cosa|che|o que) (?:${W}){0,2}?(?:te|ti|dir|vous|t|lhe|tont|ta) (?:(?:${W}){0,2}?${ML_TOLD}\\b(?: (?:${W}){0,4}?${ML_TIME})|(?:${W}){0,2}?${ML_TIME} (?:${W}){0,2}?${ML_TOLD}\\b)`],
   ['es.jb.sin', 'jailbreak', 0.5, 'sin libre', `\\b${ES_UNF}\\b`],
   ['es.jb.modo', 'jailbreak', 0.8, 'modo', `\\bmodo (?:desarrollador|dios|sin restricciones|sin filtros|dan|jailbreak|sin censura|libre|malvado)\\b`],
   ['es.jb.ya_no', 'jailbreak', 0.8, 'ya', `\\bya no (?:eres|estas) (?:un asistente|una ia|chatgpt|claude|limitado|restringido|obligado|sujeto)\\b`],
