@@ -104,6 +104,11 @@ export async function admit(guards: GatewayGuards, call: GatewayCall, req: ChatR
       throw e;
     }
     a.switchTo = reservation.downgradeTo;
+    call.reasons.push({ source: 'budget', name: 'budgets', effect: 'allow', detail: `reserved $${(est!.micros / 1e6).toFixed(6)} (estimated worst case)` });
+    if (reservation.downgradeTo) {
+      call.via.push('downgrade');
+      call.reasons.push({ source: 'budget', name: 'downgrade', effect: 'modify', detail: `a budget is nearly exhausted: routed to '${reservation.downgradeTo}'` });
+    }
   }
   a.hold(ticket, reservation);
   try {
@@ -115,6 +120,8 @@ export async function admit(guards: GatewayGuards, call: GatewayCall, req: ChatR
       const approval = await approvals!.admit(approvalContextOf(call, req, { estimatedCostMicros: est!.micros }), call.approval);
       if (approval) {
         a.approval = approval;
+        call.approvalRecord = { id: approval.id, status: approval.status as 'approved', ...(approval.decidedBy ? { by: approval.decidedBy } : {}) };
+        call.reasons.push({ source: 'approval', name: approval.id, effect: 'allow', detail: `approved${approval.decidedBy ? ` by ${approval.decidedBy}` : ''}` });
         a.answer = approvedResult(approval);
         const changes = approvedRequestChanges(approval);
         if (changes.max_tokens !== undefined) req.max_tokens = changes.max_tokens;

@@ -2,6 +2,7 @@
  * A gateway call: everything the pipeline knows about one request while it runs.
  */
 import { randomUUID } from 'node:crypto';
+import type { AuditApproval, AuditReason } from '../compliance/audit-types.js';
 import type { DacaError } from '../errors.js';
 import type { AdmitOptions } from '../guardrails/approvals/approval-service.js';
 import type { Attribution, Principal } from '../identity/principal.js';
@@ -39,6 +40,16 @@ export interface GatewayCall {
   readonly span: Span;
   /** `x-daca-approval` / `x-daca-approval-wait` of the request. */
   readonly approval: AdmitOptions;
+  /** Why the pipeline did what it did: reasons collected for the audit record. */
+  readonly reasons: AuditReason[];
+  /** How the model was reached (`alias`, `fallback`, `downgrade`, `approval`, `cache`, …). */
+  readonly via: string[];
+  /** The canonical request (hashed into the audit record). */
+  request?: unknown;
+  /** The approval the call redeemed or raised, for the audit record. */
+  approvalRecord?: AuditApproval;
+  /** Data subject the call's personal data belongs to (`x-daca-subject`). */
+  readonly dataSubject: string | undefined;
 }
 
 /** A new request id: `req_` + 32 hex characters. */

@@ -21,6 +21,8 @@ import { admit, type Admission } from './admission.js';
 import type { GatewayCall } from './call.js';
 import type { GatewayGuards } from './guards.js';
 import { estimateUsage, priceUsage, usageRecordOf, type CallMeter } from './metering.js';
+import { auditEntryOf } from './audit-entry.js';
+import type { AuditEntry } from '../compliance/audit-types.js';
 
 export type { CallMeter } from './metering.js';
 
@@ -38,6 +40,14 @@ export interface GatewayOptions {
   guards?: GatewayGuards;
   /** Called once per upstream attempt with its outcome (metrics of upstream health). */
   onUpstream?: (provider: string, ok: boolean) => void;
+  /** The audit ledger: one `gateway_request` record per call. */
+  audit?: AuditSink;
+}
+
+/** Where the gateway writes audit records (the ledger's append API). */
+export interface AuditSink {
+  append(e: AuditEntry): string;
+  appendAndWait(e: AuditEntry): Promise<unknown>;
 }
 
 /** A streamed call: iterate `chunks`; `meter()` is final once iteration ends. */
@@ -84,6 +94,7 @@ export class Gateway {
 
   /** One non-streaming chat completion. */
   async chat(call: GatewayCall, req: ChatRequest): Promise<{ result: ChatResult; meter: CallMeter }> {
+    call.request = req;
     let model = this.resolve(call, 'chat');
     const adm = await admit(this.guards, call, req, model);
     if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
@@ -111,7 +122,7 @@ export class Gateway {
       result = await this.governResult(call, req, result);
     } catch (e) {
       // The model was called and paid for: meter it with the refusal's status.
-      if (e instanceof DacaError) await this.record(call, e.status, e.code, meter);
+      if (e instanceof DacaError) await this.record(call, e.status, e.code, meter, e);
       throw e;
     }
     result.model = call.requestedModel;
@@ -125,6 +136,7 @@ export class Gateway {
    * with an error, or abandoned by a client that went away).
    */
   async chatStream(call: GatewayCall, req: ChatRequest): Promise<StreamingCall> {
+    call.request = req;
     let model = this.resolve(call, 'chat');
     const adm = await admit(this.guards, call, req, model);
     if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
@@ -166,7 +178,7 @@ export class Gateway {
         const closed = failure === null && finishReason === null;
         const status = failure ? failure.status : closed && call.signal.reason instanceof ClientClosedError ? 499 : 200;
         const code = failure ? failure.code : status === 499 ? 'client_closed_request' : null;
-        await self.record(call, status, code, meter);
+        await self.record(call, status, code, meter, failure ?? undefined);
       }
     }
     return { model, chunks: run(), meter: () => meter };
@@ -174,6 +186,7 @@ export class Gateway {
 
   /** Embeddings. */
   async embed(call: GatewayCall, req: EmbeddingRequest): Promise<{ result: EmbeddingResult; meter: CallMeter }> {
+    call.request = req;
     const model = this.resolve(call, 'embedding');
     const t = performance.now();
     let result: EmbeddingResult;
@@ -201,7 +214,7 @@ export class Gateway {
 
   /** Records a call that failed before or during the upstream call (once per call). */
   async recordFailure(call: GatewayCall, err: DacaError): Promise<void> {
-    if (!call.recorded) await this.record(call, err.status, err.code, null);
+    if (!call.recorded) await this.record(call, err.status, err.code, null, err);
   }
 
   private provider(m: ResolvedModel): ModelProvider {
@@ -247,6 +260,10 @@ export class Gateway {
     const r = this.guards.resilience;
     if (!r) return { value: await traced(model, call.signal), model };
     const out = await r.run(model.name, traced, { signal: call.signal, filter: (m) => this.permits(call, m) });
+    if (out.model.name !== model.name) {
+      call.via.push('fallback');
+      call.reasons.push({ source: 'route', name: 'fallback', effect: 'modify', detail: `'${model.name}' failed (${out.attempts.filter((a) => a.error).map((a) => `${a.model}: ${a.error!.code}`).join(', ')}); answered by fallback '${out.model.name}'` });
+    }
     return { value: out.value, model: out.model };
   }
 
@@ -328,11 +345,20 @@ export class Gateway {
     return new InternalError(`provider failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 
-  private record(call: GatewayCall, status: number, errorCode: string | null, meter: CallMeter | null): Promise<void> {
+  private record(call: GatewayCall, status: number, errorCode: string | null, meter: CallMeter | null, err?: DacaError): Promise<void> {
     call.recorded = true;
     const rec = usageRecordOf(call, status, errorCode, meter);
     finishRequestSpan(call.span, rec);
-    return this.opts.recorder.record(rec, this.opts.durability === 'strict' ? { wait: true } : undefined);
+    const strict = this.opts.durability === 'strict';
+    const usage = this.opts.recorder.record(rec, strict ? { wait: true } : undefined);
+    const audit = this.opts.audit;
+    if (!audit) return usage;
+    const entry = auditEntryOf(call, rec, err);
+    if (!strict) {
+      audit.append(entry);
+      return usage;
+    }
+    return Promise.all([usage, audit.appendAndWait(entry)]).then(() => undefined);
   }
 }
 

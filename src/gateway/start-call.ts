@@ -75,6 +75,9 @@ export function startCall(
     model: null,
     recorded: false,
     approval: approvalHeaders((h) => c.req.header(h), ac.signal),
+    reasons: [],
+    via: [],
+    dataSubject: c.req.header('x-daca-subject')?.slice(0, 256) || undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import { modelsHandler } from '../gateway/models-route.js';
 import type { DacaVariables } from '../gateway/start-call.js';
 import { NotFoundError } from '../errors.js';
 import { agentsApi } from './api/agents.js';
-import { auditApi, auditEventsApi } from './api/audit.js';
+import { auditAdminActions, auditApi, auditEventsApi } from './api/audit.js';
 import { auditOf } from '../compliance/node-audit.js';
 import { alertsApi } from './api/alerts.js';
 import { anomaliesApi } from './api/anomalies.js';
@@ -25,9 +25,9 @@ import { providersApi } from './api/providers.js';
 import { budgetsApi } from './api/budgets.js';
 import { limitsApi } from './api/limits.js';
 import { suspensionsApi } from './api/suspensions.js';
-import { costApi } from './api/cost.js';
 import { meshApi } from './api/mesh.js';
 import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
+import { costApi } from './api/cost.js';
 import { requireKey, withUiSessions } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
@@ -64,6 +64,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   app.route('/api/audit/events', auditEventsApi({ ledger: () => auditOf(s), auth: requireKey(adminAuth) }));
   const api = new Hono<{ Variables: DacaVariables }>();
   api.use('*', requireKey(adminAuth, { adminOnly: true }));
+  api.use('*', auditAdminActions(() => auditOf(s)));
   api.route('/keys', keysApi(s.store, s.keyRing));
   api.route('/usage', usageApi(s.store, { flush }));
   api.route('/audit', auditApi({ ledger: () => auditOf(s) }));
@@ -80,8 +81,8 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/budgets', budgetsApi(s.engines.budgets));
   api.route('/limits', limitsApi(s.engines.limits));
   api.route('/suspensions', suspensionsApi(s.engines.killSwitch));
-  api.route('/cost', costApi({ store: s.store, catalog: () => s.catalog, spec: () => s.spec.spec, dataDir: s.dataDir, flush }));
   api.route('/mesh', meshApi(s));
+  api.route('/cost', costApi({ store: s.store, catalog: () => s.catalog, spec: () => s.spec.spec, dataDir: s.dataDir, flush }));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
   // A2A agents at /a2a/<agent>/, the mesh's card at /.well-known/agent-card.json, agents as MCP tools at /mcp

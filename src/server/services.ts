@@ -26,6 +26,7 @@ import { usageEventData } from '../telemetry/events/usage-event.js';
 import { GatewayMetrics } from '../telemetry/metrics.js';
 import { tracerFromEnv, type Tracer } from '../telemetry/tracing/index.js';
 import { createProviders } from '../providers/registry.js';
+import { auditOf, closeAuditOf } from '../compliance/node-audit.js';
 import type { ModelProvider } from '../providers/types.js';
 import type { LoadedSpec } from '../spec/loader.js';
 import { compileModelCatalog, type ModelCatalog } from '../spec/resolve.js';
@@ -168,9 +169,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const agentModels = new Map<string, ReadonlySet<string>>();
   for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));
   for (const name of providers.keys()) metrics.setUpstreamHealth(name, true);
+  const audit = await auditOf({ store, dataDir: opts.dataDir, spec: opts.spec, logger });
   const gateway = new Gateway({
     catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels, guards,
     onUpstream: (provider, ok) => metrics.observeUpstream(provider, ok),
+    audit,
   });
   observability.start();
   const runtime = await startNodeRuntime({ spec: opts.spec, dataDir: opts.dataDir, gateway, tracer, approvals: engines.approvals, logger });
@@ -187,6 +190,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       await engines.limits.close().catch(() => {});
       for (const p of providers.values()) await p.close?.().catch(() => {});
       await tracer.shutdown().catch(() => {});
+      await closeAuditOf({ store }).catch((e: unknown) => logger.error({ err: e }, 'audit flush on shutdown failed'));
       await store.close();
     },
   };
