@@ -9,7 +9,7 @@ import type { GatewayGuards } from '../gateway/guards.js';
 import type { ApprovalService } from '../guardrails/approvals/approval-service.js';
 import { approvalsOf } from '../guardrails/approvals/node-approvals.js';
 import type { BudgetEngine } from '../guardrails/budgets/budget-engine.js';
-import { budgetsOf } from '../guardrails/budgets/node-budgets.js';
+import { allBudgetRules, budgetsOf } from '../guardrails/budgets/node-budgets.js';
 import type { KillSwitch } from '../guardrails/kill-switch/kill-switch.js';
 import { killSwitchOf } from '../guardrails/kill-switch/node-kill-switch.js';
 import { limitsOf } from '../guardrails/limits/node-limits.js';
@@ -161,7 +161,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const guards: GatewayGuards = {
     killSwitch: engines.killSwitch,
     limits: spec.rate_limits.length ? engines.limits : undefined,
-    budgets: spec.budgets.length ? engines.budgets : undefined,
+    budgets: allBudgetRules(spec).length ? engines.budgets : undefined,
     tools: Object.keys(spec.tools).length ? engines.tools : undefined,
     approvals: engines.approvals,
     resilience: engines.resilience,

@@ -5,6 +5,13 @@
 import type { Spec } from '../../spec/schema.js';
 import type { Store } from '../../store/types.js';
 import { BudgetEngine } from './budget-engine.js';
+import { agentBudgetRules } from '../../runtime/runtime-spec.js';
+
+/** The spec's budgets plus each agent's own `budget_usd`. */
+export function allBudgetRules(spec: Spec): Spec['budgets'] {
+  const perAgent = agentBudgetRules(spec);
+  return perAgent.length ? [...spec.budgets, ...perAgent] : spec.budgets;
+}
 
 const bySpec = new WeakMap<object, BudgetEngine>();
 
@@ -34,7 +41,7 @@ export function budgetsOf(s: BudgetNode): BudgetEngine {
     const onError = (err: unknown) => s.logger?.error({ err }, 'budget write-back failed');
     e = new BudgetEngine({
       store: s.store,
-      budgets: s.spec.spec.budgets,
+      budgets: allBudgetRules(s.spec.spec),
       onError,
       ...(alerts ? { onThreshold: (subject: string, used: number, limit: number) => void alerts.reportBudgetUsage(subject, used, limit).catch(onError) } : {}),
     });
