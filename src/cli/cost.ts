@@ -36,6 +36,7 @@ interface TrainFlags {
   dataDir: string;
   runs?: string;
   margin: string;
+  minTrials: string;
   cascade: boolean;
   out?: string;
   json?: boolean;
@@ -135,6 +136,7 @@ export function registerCost(program: Command): void {
     .option('--data-dir <dir>', 'data folder of an embedded store', '.daca')
     .option('--runs <ids>', 'comma-separated run ids (default: every run of the suite)')
     .option('--margin <pp>', 'allowed eval success drop: 2pp, 2% or 0.02', '2pp')
+    .option('--min-trials <n>', 'fewest trials per model a bucket needs for its own route', '20')
     .option('--no-cascade', 'never propose verified (cascade) routes')
     .option('--out <file>', 'where to write the policy (default .daca/router/<suite>.json)')
     .option('--json', 'print the policy as JSON')
@@ -158,7 +160,9 @@ export function registerCost(program: Command): void {
         }
         const models = new Set(runs.map((r) => r.meta.agent.model).filter(Boolean));
         if (models.size < 2) throw new CliError(`found runs of suite '${suite.name}' on ${models.size} model(s); run \`daca eval run --suite ${f.suite} --model <m>\` for at least two models first`);
-        const policy = trainRouter({ suite: suite.name, ...(suite.system ? { system: suite.system } : {}), cases: suite.cases, runs, margin: parseMargin(f.margin), cascade: f.cascade });
+        const minTrials = Number(f.minTrials);
+        if (!Number.isInteger(minTrials) || minTrials < 1) throw new CliError(`--min-trials expects a positive integer (got '${f.minTrials}')`);
+        const policy = trainRouter({ suite: suite.name, ...(suite.system ? { system: suite.system } : {}), cases: suite.cases, runs, margin: parseMargin(f.margin), cascade: f.cascade, minTrials });
         const out = f.out ?? `.daca/router/${suite.name}.json`;
         mkdirSync(dirname(out), { recursive: true });
         writeFileSync(out, JSON.stringify(policy, null, 2) + '\n');
