@@ -70,6 +70,7 @@ export class Mesh implements MeshCaller {
   private index: SkillIndex | null = null;
   private indexSignature = '';
   private indexCheckedAt = 0;
+  private indexKey = '';
   private skillOverride: SkillEntry[] | null = null;
   private synonymsAdded = false;
 
@@ -144,11 +145,13 @@ export class Mesh implements MeshCaller {
     this.indexSignature = '';
   }
 
-  /** The skill index over every reachable agent's skills (rebuilt when they change, checked at most once a second). */
+  /** The skill index over every reachable agent's skills (rebuilt when the registry or the host's agents change). */
   skillIndex(): SkillIndex {
     const now = this.now();
-    if (this.index && now - this.indexCheckedAt < 1000) return this.index;
+    const key = `${this.registry.generation}:${this.hostOf()?.list().length ?? 0}`;
+    if (this.index && key === this.indexKey && now - this.indexCheckedAt < 5000) return this.index;
     this.indexCheckedAt = now;
+    this.indexKey = key;
     if (!this.synonymsAdded) {
       addSynonymGroups(this.spec.routing.synonyms);
       this.synonymsAdded = true;
@@ -287,7 +290,7 @@ export class Mesh implements MeshCaller {
     const ext = inst.kind === 'external' ? spec.mesh.external_agents[inst.agent] : undefined;
     const h: Record<string, string> = ext ? { ...ext.headers } : { authorization: `Bearer ${this.tokens.sign({ sub: caller.type, ten: caller.tenant, aud: inst.agent })}` };
     if (traceparent) h.traceparent = traceparent;
-    h['a2a-version'] = version ?? '1.0';
+    if (version) h['a2a-version'] = version; // the body is forwarded as the caller wrote it (none: a 0.3 body)
     return h;
   }
 
@@ -318,7 +321,7 @@ export class Mesh implements MeshCaller {
         jsonrpc: '2.0', id: randomUUID(), method: 'SendMessage',
         params: { message: { messageId: opts.idempotencyKey ?? randomUUID(), role: 'ROLE_USER', parts: partsJson(message.parts), ...(message.contextId ? { contextId: message.contextId } : {}), ...(message.metadata ? { metadata: message.metadata } : {}) } },
       });
-      const { answer } = await this.forwardRemote(target, body, caller, { traceparent: span.traceparent() ?? opts.traceparent, deadlineMs, signal: opts.signal });
+      const { answer } = await this.forwardRemote(target, body, caller, { traceparent: span.traceparent() ?? opts.traceparent, deadlineMs, signal: opts.signal, version: '1.0' });
       const rpc = JSON.parse(answer.body.toString('utf8')) as { result?: unknown; error?: { message?: string } };
       if (rpc.error) return { parts: [{ kind: 'text', text: rpc.error.message ?? 'error' }], state: 'failed', error: { code: 'a2a_error', message: rpc.error.message ?? 'the agent answered with an error' } };
       const r = rpc.result as { message?: unknown; task?: unknown } | undefined;

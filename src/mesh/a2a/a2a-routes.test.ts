@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '@a2a-js/sdk';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
-import { startTestDaca, TEST_ADMIN_KEY, post, type RunningDaca } from '../../../test/support/in-process-daca.js';
+import type { RunningDaca } from '../../server/serve.js';
+import { startTestDaca, TEST_ADMIN_KEY, post } from '../../../test/support/in-process-daca.js';
 import { meshTestSpec } from '../testing/mesh-spec-fixture.js';
 
 let daca: RunningDaca;
@@ -35,7 +36,7 @@ describe('A2A servers of daca agents', () => {
   it('answers the official @a2a-js/sdk client (send, get, stream, cancel) from the agent card', async () => {
     const c = await client(keys.user!).createFromUrl(daca.url, '/a2a/assistant/.well-known/agent-card.json');
     const message = Message.fromJSON({ messageId: `t-${Date.now()}`, role: 'ROLE_USER', parts: [{ text: 'Say hello in five words.' }] });
-    const r = (await c.sendMessage({ message })) as { id?: string; status?: { message?: { parts: never[] } }; parts?: never[] };
+    const r = (await c.sendMessage({ message, tenant: '', configuration: undefined, metadata: undefined })) as { id?: string; status?: { message?: { parts: never[] } }; parts?: never[] };
     const text = 'parts' in r && r.parts ? textOf(r.parts) : textOf(r.status?.message?.parts);
     expect(text.length).toBeGreaterThan(1);
     expect(r.id).toBeTruthy();
@@ -43,7 +44,7 @@ describe('A2A servers of daca agents', () => {
     expect(got.id).toBe(r.id);
     expect(got.status?.state).toBe(3); // completed
     const events: string[] = [];
-    for await (const ev of c.sendMessageStream({ message: Message.fromJSON({ messageId: `s-${Date.now()}`, role: 'ROLE_USER', parts: [{ text: 'Stream a greeting.' }] }) })) {
+    for await (const ev of c.sendMessageStream({ message: Message.fromJSON({ messageId: `s-${Date.now()}`, role: 'ROLE_USER', parts: [{ text: 'Stream a greeting.' }] }), tenant: '', configuration: undefined, metadata: undefined })) {
       events.push((ev as { payload?: { $case?: string } }).payload?.$case ?? Object.keys(ev as object).join(','));
     }
     expect(events.length).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { A2A_VERSION_HEADER, type AgentCard } from '@a2a-js/sdk';
-import { DefaultRequestHandler, JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2a-js/sdk/server';
+import { DefaultRequestHandler, JsonRpcTransportHandler, ServerCallContext, validateVersion, type AgentExecutor } from '@a2a-js/sdk/server';
 import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import { BoundedTaskStore } from './bounded-task-store.js';
@@ -31,10 +31,12 @@ export class LocalA2AEndpoint {
   constructor(
     readonly agent: string,
     card: AgentCard,
-    turns: LocalTurn,
+    /** Runs turns on the AgentHost; or a ready executor (sim agents). */
+    turns: LocalTurn | AgentExecutor,
     taskCapacity = 10_000,
   ) {
-    this.handler = new DefaultRequestHandler(card, new BoundedTaskStore(taskCapacity), new HostAgentExecutor(agent, turns));
+    const executor = 'execute' in turns ? turns : new HostAgentExecutor(agent, turns);
+    this.handler = new DefaultRequestHandler(card, new BoundedTaskStore(taskCapacity), executor);
     this.v1 = new JsonRpcTransportHandler(this.handler);
     this.v03 = new LegacyJsonRpcTransportHandler(this.handler);
   }

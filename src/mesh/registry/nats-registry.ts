@@ -51,9 +51,10 @@ export class NatsRegistry extends ViewRegistry {
         if (!this.watching) break;
         if (e.operation === 'PUT') {
           const i = e.json<AgentInstance>();
+          if (!this.view.has(i.instanceId)) this.generation++;
           this.view.set(i.instanceId, i);
         } else {
-          for (const [id] of this.view) if (keyOf(id) === e.key) this.view.delete(id);
+          for (const [id] of this.view) if (keyOf(id) === e.key && this.view.delete(id)) this.generation++;
         }
       }
     } catch (e) {

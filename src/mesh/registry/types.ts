@@ -50,6 +50,8 @@ export interface InstanceQuery {
 export interface MeshRegistry {
   /** `store` or `nats`. */
   readonly kind: string;
+  /** Changes whenever the set of instances or their skills may have changed (cheap staleness check). */
+  readonly generation: number;
   /** Adds or refreshes an instance (its `expiresAt` is now + TTL). */
   register(instance: Omit<AgentInstance, 'heartbeatAt' | 'expiresAt'>): Promise<void>;
   /** Removes an instance. */

@@ -19,6 +19,7 @@ export interface ViewRegistryOptions {
 export abstract class ViewRegistry implements MeshRegistry {
   abstract readonly kind: string;
   protected readonly view = new Map<string, AgentInstance>();
+  generation = 0;
   protected readonly ttlMs: number;
   protected readonly now: () => number;
   protected readonly onError: (e: unknown) => void;
@@ -42,12 +43,14 @@ export abstract class ViewRegistry implements MeshRegistry {
   async register(instance: Omit<AgentInstance, 'heartbeatAt' | 'expiresAt'>): Promise<void> {
     const at = this.now();
     const full: AgentInstance = { ...instance, heartbeatAt: at, expiresAt: at + this.ttlMs };
+    const before = this.view.get(full.instanceId);
+    if (!before || before.skills.length !== full.skills.length || before.version !== full.version) this.generation++;
     this.view.set(full.instanceId, full);
     await this.put(full);
   }
 
   async deregister(instanceId: string): Promise<void> {
-    this.view.delete(instanceId);
+    if (this.view.delete(instanceId)) this.generation++;
     await this.remove(instanceId);
   }
 
@@ -61,8 +64,10 @@ export abstract class ViewRegistry implements MeshRegistry {
   async refresh(): Promise<void> {
     const all = await this.readAll();
     const now = this.now();
+    const before = [...this.view.keys()].sort().join('|');
     this.view.clear();
     for (const i of all) if (i.expiresAt > now) this.view.set(i.instanceId, i);
+    if ([...this.view.keys()].sort().join('|') !== before) this.generation++;
   }
 
   async close(): Promise<void> {

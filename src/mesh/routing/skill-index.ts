@@ -34,7 +34,7 @@ export interface SkillEntry {
 export interface MatcherOptions {
   /** Minimum confidence to route (0–1). */
   threshold: number;
-  /** Minimum IDF mass the request and the skill must share. */
+  /** Minimum evidence the request and the skill must share, as a share of the weight of a word only one skill has. */
   minEvidence: number;
   /** When the best confidence is below this, a rival of another agent within `margin` makes the request ambiguous. */
   marginBelow: number;
@@ -53,7 +53,7 @@ export interface MatcherOptions {
 /** Defaults of the matcher. */
 export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   threshold: 0.45,
-  minEvidence: 1.0,
+  minEvidence: 0.4,
   marginBelow: 0,
   margin: 0.05,
   unknownWeight: 0.15,
@@ -241,7 +241,7 @@ export class SkillIndex {
     if (best.missingAction) return { route: null, score: round3(best.score), reason: `the request asks to ${best.missingAction}, which ${label} (the closest skill) does not offer`, candidates };
     if (best.objectMass === 0 && objects > 0)
       return { route: null, score: round3(best.score), reason: `only the action ${quoteList(best.matched)} matches ${label}; the request is about something else`, candidates };
-    if (best.evidence < o.minEvidence)
+    if (best.evidence < o.minEvidence * this.rare)
       return { route: null, score: round3(best.score), reason: `too little evidence: the request shares only ${quoteList(best.matched)} with ${label}`, candidates };
     if (best.score < o.threshold) {
       const missing = best.unmatched.length ? `; not covered: ${quoteList(best.unmatched)}` : '';

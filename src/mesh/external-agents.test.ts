@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningDaca } from '../server/serve.js';
+import { startTestDaca, TEST_ADMIN_KEY, post } from '../../test/support/in-process-daca.js';
+import { startSimAgent, type RunningSimAgent } from './sim/sim-agent.js';
+
+let daca: RunningDaca;
+let partner: RunningSimAgent;
+let weather: RunningSimAgent;
+let key: string;
+const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+beforeAll(async () => {
+  partner = await startSimAgent({ name: 'partner', skills: [{ id: 'translate', name: 'Translate text', description: 'Translate text between languages', examples: ['Translate this into French'] }] });
+  weather = await startSimAgent({ name: 'weather', skills: [{ id: 'forecast', name: 'Weather forecast', description: 'Forecast the weather for a city', examples: ['Will it rain in Oslo?'] }] });
+  daca = await startTestDaca(`
+version: 1
+providers: { sim: { kind: sim } }
+models: { small: { provider: sim, type: chat } }
+mesh:
+  external_agents:
+    partner: { url: "${partner.url}" }
+`);
+  key = ((await (await post(`${daca.url}/api/keys`, TEST_ADMIN_KEY, { agent: 'caller', team: 'default', tenant: 'default' })).json()) as { key: string }).key;
+});
+afterAll(async () => {
+  await daca?.close();
+  await partner?.close();
+  await weather?.close();
+});
+
+const send = (path: string, text: string) =>
+  post(`${daca.url}${path}`, key, { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: `m-${Math.random()}`, role: 'user', parts: [{ kind: 'text', text }] } } });
+
+describe('external A2A agents', () => {
+  it('joins the mesh from the spec: its card is fetched, it is discoverable and callable', async () => {
+    const list = (await (await fetch(`${daca.url}/api/mesh/agents?skill=translate`, { headers: admin })).json()) as { agents: { agent: string; instances: { kind: string; endpoint: string }[] }[] };
+    expect(list.agents.map((a) => a.agent)).toEqual(['partner']);
+    expect(list.agents[0]!.instances[0]).toMatchObject({ kind: 'external', endpoint: `${partner.url}/` });
+    const r = await send('/a2a/partner/', 'bonjour');
+    const j = (await r.json()) as { result?: { parts?: { text: string }[] } };
+    expect(j.result?.parts?.[0]?.text).toBe('partner: bonjour');
+    const card = (await (await fetch(`${daca.url}/a2a/partner/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } })).json()) as { supportedInterfaces: { url: string }[] };
+    expect(card.supportedInterfaces[0]!.url).toBe(`${daca.url}/a2a/partner/`);
+  });
+
+  it('registers an agent by URL through the API after validating its card, and routes to it by skill', async () => {
+    const bad = await post(`${daca.url}/api/mesh/agents`, TEST_ADMIN_KEY, { name: 'nobody', url: 'http://127.0.0.1:9/' });
+    expect(bad.status).toBe(400);
+    const ok = await post(`${daca.url}/api/mesh/agents`, TEST_ADMIN_KEY, { name: 'weather', url: weather.url });
+    expect(ok.status).toBe(201);
+    const routed = await send('/a2a/', 'Will it snow in Denver tomorrow?');
+    expect(routed.status).toBe(200);
+    const j = (await routed.json()) as { result?: { parts?: { text: string }[] } };
+    expect(j.result?.parts?.[0]?.text).toMatch(/^weather: /);
+    expect(weather.answered()).toBe(1);
+  });
+});
