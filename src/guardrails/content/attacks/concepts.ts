@@ -88,6 +88,10 @@ export interface ConceptScores {
   artifact: number;
   address: number;
   addressSpan: [number, number];
+  /** An imperative verb shortly after text that addresses an AI. */
+  addressImperative: number;
+  /** The text has an action verb anywhere (say, send, delete, approve …). */
+  anyImperative: boolean;
 }
 
 const OVERRIDE_AHEAD = 7;
@@ -102,7 +106,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
   const is = (i: number, w: string): boolean => i >= 0 && i < n && t.ends[i]! - t.starts[i]! === w.length && words.startsWith(w, t.starts[i]!);
   const firstPersonBefore = (j: number): boolean => has(j - 1, C.FIRST) || (has(j - 2, C.FIRST) && !has(j - 1, C.YOUR));
   const s: ConceptScores = {
-    override: 0, overrideSpan: [0, 0], nolimits: 0, nolimitsSpan: [0, 0], extract: 0, extractSpan: [0, 0], artifact: 0, address: 0, addressSpan: [0, 0],
+    override: 0, overrideSpan: [0, 0], nolimits: 0, nolimitsSpan: [0, 0], extract: 0, extractSpan: [0, 0], artifact: 0, address: 0, addressSpan: [0, 0], addressImperative: 0, anyImperative: false,
   };
   const markerIn = (a: number, b: number, bit: number): boolean => {
     for (let k = a; k <= b; k++) if (has(k, bit)) return true;
@@ -128,6 +132,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
   for (let i = 0; i < n; i++) {
     const m = masks[i]!;
     if (m === 0 && t.masks2[i] === 0) continue;
+    if ((m & C.IMPER) !== 0) s.anyImperative = true;
     // --- "the instructions you got from your operator are void" ---
     // "replaced by the rota tool" describes; "revoked by management/the administrator" is a claimed authority
     const authority = (k: number): boolean => is(k, 'management') || is(k, 'admin') || is(k, 'administrator') || is(k, 'developer') || is(k, 'developers') || is(k, 'operator') || is(k, 'system') || is(k, 'openai') || is(k, 'anthropic');
@@ -258,6 +263,7 @@ export function scoreConcepts(words: string, t: TokenTable): ConceptScores {
         has(i + 1, C.READS) ||
         ((is(i - 2, 'when') || is(i - 2, 'once') || is(i - 2, 'whenever') || is(i - 2, 'if')) && has(i + 1, C.READS | C.IMPER));
       if (addressed && s.address < 0.5) (s.address = 0.5), (s.addressSpan = [Math.max(0, i - 2), i]);
+      if (addressed) for (let k = i + 1; k < n && k <= i + 15; k++) if (has(k, C.IMPER)) s.addressImperative = 0.4;
     }
   }
   return s;

@@ -23,6 +23,29 @@ const ATTACK_STEMS = /^(?:ignor|disregard|forget|overrid|bypass|previous|prior|i
 const isSeparator = (c: number): boolean => c === 45 || c === 95 || c === 42 || c === 46 || c === 124 || c === 47;
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+const CAMEL = /([a-z])([A-Z])/g;
+
+/** True when a word packs three or more capitalised words, one of them an attack word ("IgnoreAllPrevious…"). */
+function hasCamelAttack(text: string): boolean {
+  const n = text.length;
+  let start = 0;
+  let humps = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    if (isLetter(c)) {
+      if (i > start && c >= 65 && c <= 90) {
+        const p = text.charCodeAt(i - 1);
+        if (p >= 97 && p <= 122) humps++;
+      }
+      continue;
+    }
+    if (humps >= 2 && ATTACK_STEMS.test(text.slice(start, i).replace(CAMEL, '$1 $2').split(' ').find((w) => ATTACK_STEMS.test(w)) ?? '')) return true;
+    start = i + 1;
+    humps = 0;
+  }
+  return false;
+}
+
 /** Words made of letter pieces joined by separators ("in-struc-tions"), with the separators removed. */
 function splitWords(text: string): string[] {
   const out: string[] = [];
@@ -180,6 +203,8 @@ export function decodePayloads(text: string, view: AttackView): string[] {
   // "Ig-nore all pre-vious in-struc-tions": the words cut by separators, joined again and read together
   const joined = splitWords(text);
   if (joined.length >= 3 && joined.some((w) => ATTACK_STEMS.test(w))) push(joined.join(' '));
+  // "IgnoreAllPreviousInstructions": camel-case words split again
+  if (hasCamelAttack(text)) push(text.replace(CAMEL, '$1 $2'));
   if (text.length <= 4000 && REVERSE_HINT.test(view.words)) push([...text].reverse().join(''));
   return out;
 }

@@ -7,7 +7,7 @@
  * "for example …") are damped by `meta` rules, so they pass unless they also carry strong signals.
  */
 import { decodePayloads } from './decode.js';
-import { buildConceptIndex, scoreConcepts, tokenTable, type TokenTable } from './concepts.js';
+import { buildConceptIndex, scoreConcepts, tokenTable, type ConceptScores, type TokenTable } from './concepts.js';
 import { attachConcepts, compileRules, locateAnchors, runRules, type AttackRule, type RuleCategory, type RuleHit } from './engine.js';
 import { attackView } from './normalize.js';
 import { DE_RULES, IT_PT_NL_RULES } from './rules-de-it-pt.js';
@@ -120,8 +120,12 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
   const positions = locateAnchors(view.words, RULES, opts.attacks ? TABLE : undefined);
   const hits: RuleHit[] = [];
   if (opts.attacks) {
-    conceptHits(view.words, hits);
+    const concepts = conceptHits(view.words, hits);
     runRules(view, RULES, positions, NON_ASCII.test(text) ? isAttack : isLatinAttack, hits);
+    // text that speaks to an AI (a vocative, a note, "AI reading this") and asks for an action
+    if (concepts.anyImperative && concepts.addressImperative === 0 && hits.some((h) => h.rule.family === 'en.address' || h.rule.id === 'en.ind.reading')) {
+      hits.push({ rule: synthetic('concept.address_imperative', 'concept.address_imperative', 'prompt_injection', 0.3), match: '' });
+    }
     if (hits.length > 0) runRules(view, RULES, positions, isMeta, hits);
   }
   if (opts.toxic) runRules(view, RULES, positions, isToxic, hits);
@@ -180,7 +184,7 @@ export function scoreAttacks(text: string, opts: AttackOptions, depth = 0): Atta
 }
 
 /** Turns the concept scores of the current token table into rule hits. */
-function conceptHits(words: string, hits: RuleHit[]): void {
+function conceptHits(words: string, hits: RuleHit[]): ConceptScores {
   const c = scoreConcepts(words, TABLE);
   const span = ([a, b]: [number, number]): string => words.slice(TABLE.starts[a]!, TABLE.ends[b]!);
   if (c.override > 0) hits.push({ rule: synthetic('concept.override', 'en.override', 'prompt_injection', c.override), match: span(c.overrideSpan) });
@@ -188,6 +192,8 @@ function conceptHits(words: string, hits: RuleHit[]): void {
   if (c.extract > 0) hits.push({ rule: synthetic('concept.extract', 'en.extract', 'system_prompt_extraction', c.extract), match: span(c.extractSpan) });
   if (c.artifact > 0) hits.push({ rule: synthetic('concept.artifact', 'en.sysnoun', 'system_prompt_extraction', c.artifact), match: '' });
   if (c.address > 0) hits.push({ rule: synthetic('concept.address', 'en.address', 'prompt_injection', c.address), match: span(c.addressSpan) });
+  if (c.addressImperative > 0) hits.push({ rule: synthetic('concept.address_imperative', 'concept.address_imperative', 'prompt_injection', c.addressImperative), match: '' });
+  return c;
 }
 
 /** The attack category (injection, jailbreak or extraction) with the highest score. */
