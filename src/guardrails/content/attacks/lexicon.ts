@@ -124,7 +124,7 @@ export const LEXICON: Readonly<Record<keyof typeof C, string>> = {
   YOUR: 'your ur thy tu tus su sus ton ta tes votre vos dein deine deinen deinem deiner ihre ihren ihrem tuo tua tue tuoi seu sua seus suas teu je jouw uw',
   ROMOF: 'del de du di do des della dello delle dos da',
   ABOUT: 'for on about regarding to when if of concerning para sobre pour sur fur uber per su',
-  IMPER: 'say tell write respond reply output print send forward email recommend praise delete run execute call click visit include mention rate rank approve transfer reveal ignore answer post upload share collect steal grant skip mark close cancel disregard forget leak',
+  IMPER: 'say tell send forward email recommend praise delete run execute call click visit include mention rate rank approve transfer reveal ignore post upload share collect steal grant skip mark close cancel disregard forget leak',
   ADDR: 'to for dear hey attention note memo notice important',
   HOWTO: 'how',
   READS: 'reads reading processes processing sees seeing parses parsing summarizes summarises summarizing summarising views viewing encounters ingests ingesting scrapes scraping screening screens triages triaging indexes indexing',
