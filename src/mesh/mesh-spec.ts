@@ -21,6 +21,7 @@
  *       skills: ["seller/*"]        # agent/skill patterns the callers may reach
  *   external_agents:
  *     partner: { url: "http://partner.example:9000", card_path: /.well-known/agent-card.json }
+ *     seller: { url: "http://10.0.0.7:9000", instances: ["http://10.0.0.8:9000"] }   # one agent, two instances
  *   mcp_servers:
  *     files: { command: node, args: [files-mcp.js] }
  *     search: { url: "http://127.0.0.1:7000/mcp" }
@@ -69,6 +70,7 @@ export const MeshPolicySchema = z
 export const ExternalAgentSchema = z
   .object({
     url: z.url('expected the agent\'s base URL'),
+    instances: z.array(z.url()).default([]).describe('more instances of the same agent (base URLs); each card is fetched and validated'),
     card_path: z.string().default('/.well-known/agent-card.json'),
     tenant: z.string().regex(idRe).optional().describe('tenant it serves (default: `default`)'),
     headers: z.record(z.string(), z.string()).default({}).describe('headers sent to it (use ${ENV} for credentials)'),

@@ -166,7 +166,9 @@ async function heartbeat(n: NodeMesh, node: MeshNode): Promise<void> {
       });
     }
   }
-  const externals = [...Object.entries(spec.mesh.external_agents), ...n.added];
+  const externals: [string, Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>][] = [];
+  for (const [name, ext] of Object.entries(spec.mesh.external_agents)) for (const url of [ext.url, ...ext.instances]) externals.push([name, { ...ext, url }]);
+  for (const [k, ext] of n.added) externals.push([k.slice(0, k.indexOf(' ')), ext]);
   await Promise.all(externals.map(([name, ext]) => registerExternal(n, name, ext, zone)));
 }
 
@@ -178,9 +180,9 @@ export async function addExternalAgent(node: MeshNode, name: string, ext: { url:
   const n = await nodeMeshOf(node);
   const full = { url: ext.url, card_path: ext.card_path ?? '/.well-known/agent-card.json', headers: ext.headers ?? {}, tenant: ext.tenant };
   await registerExternal(n, name, full, node.spec.spec.mesh.registry.zone);
-  const st = n.external.get(name);
+  const st = n.external.get(`${name} ${full.url}`);
   if (!st?.ok) throw new Error(st?.error ?? 'the agent card could not be read');
-  n.added.set(name, full);
+  n.added.set(`${name} ${full.url}`, full);
 }
 
 /** Fetches and validates an external agent's card, and registers it as a mesh member. */
@@ -195,8 +197,8 @@ export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, n
       agent: name, instanceId: `external:${name}:${card.url}`, endpoint: card.url, node: 'external', kind: 'external', tenant: ext.tenant ?? 'default',
       version: card.version, zone, description: card.description, skills: card.skills, tags: [], health: 'healthy', load: n.mesh.balancer.state(`external:${name}:${card.url}`).inFlight,
     });
-    n.external.set(name, { ok: true, at });
+    n.external.set(`${name} ${ext.url}`, { ok: true, at });
   } catch (e) {
-    n.external.set(name, { ok: false, error: e instanceof Error ? e.message : String(e), at });
+    n.external.set(`${name} ${ext.url}`, { ok: false, error: e instanceof Error ? e.message : String(e), at });
   }
 }
