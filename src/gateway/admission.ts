@@ -112,6 +112,11 @@ export async function admit(guards: GatewayGuards, call: GatewayCall, req: ChatR
   }
   a.hold(ticket, reservation);
   try {
+    if (guards.content) {
+      const { messages, reasons } = guards.content.checkInput(call.attribution.agent, req.messages);
+      req.messages = messages;
+      if (reasons.length) call.reasons.push(...reasons);
+    }
     if (tools) {
       const v = tools.checkDeclared(call.attribution.agent, req.tools);
       if (v.action !== 'allow') throw toolBlockedError(v, 'input');

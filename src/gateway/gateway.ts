@@ -120,6 +120,12 @@ export class Gateway {
     adm.settle(usage.total_tokens, meter.costMicros);
     try {
       result = await this.governResult(call, req, result);
+      const content = this.guards.content;
+      if (content?.output) {
+        const checked = content.checkOutput(call.attribution.agent, result);
+        if (checked.reasons.length) call.reasons.push(...checked.reasons);
+        result = checked.result;
+      }
     } catch (e) {
       // The model was called and paid for: meter it with the refusal's status.
       if (e instanceof DacaError) await this.record(call, e.status, e.code, meter, e);
@@ -142,7 +148,9 @@ export class Gateway {
     if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
     let meter: CallMeter | null = null;
     const self = this;
-    const source: AsyncIterable<ChatChunk> = adm.answer ? fromArray(resultAsChunks(adm.answer, { usage: true })) : this.upstreamStream(call, req, model);
+    let source: AsyncIterable<ChatChunk> = adm.answer ? fromArray(resultAsChunks(adm.answer, { usage: true })) : this.upstreamStream(call, req, model);
+    const content = this.guards.content;
+    if (content?.output && !adm.answer) source = content.filterStream(call.attribution.agent, source, (r) => call.reasons.push(...r));
     const governed = !adm.answer && this.governsToolCalls(call) ? holdToolCalls(source, (a) => this.governStreamedToolCalls(call, req, a.toolCalls, assembledResult(a))) : source;
     async function* run(): AsyncGenerator<ChatChunk> {
       const t = performance.now();

@@ -2,6 +2,7 @@
  * The guard engines a gateway runs a call through. Each is optional: an engine the spec does not
  * use is left out, so the common path pays nothing for it.
  */
+import type { ContentGuard } from '../guardrails/content/content-guard.js';
 import type { ApprovalService } from '../guardrails/approvals/approval-service.js';
 import type { BudgetEngine } from '../guardrails/budgets/budget-engine.js';
 import type { KillSwitch } from '../guardrails/kill-switch/kill-switch.js';
@@ -17,6 +18,8 @@ export interface GatewayGuards {
   limits?: RateLimits | undefined;
   /** Hard and soft USD budgets with atomic reservation (402). */
   budgets?: BudgetEngine | undefined;
+  /** Content guardrails on input and output: PII, secrets, injection, toxicity, deny lists (400 / redaction). */
+  content?: ContentGuard | undefined;
   /** Tool allow-lists and argument schemas (400 / approval). */
   tools?: ToolPolicy | undefined;
   /** Human approvals (403 approval_required). */

@@ -15,6 +15,7 @@ import { killSwitchOf } from '../guardrails/kill-switch/node-kill-switch.js';
 import { limitsOf } from '../guardrails/limits/node-limits.js';
 import type { RateLimits } from '../guardrails/limits/rate-limits.js';
 import { ToolPolicy } from '../guardrails/tools/tool-policy.js';
+import { ContentGuard } from '../guardrails/content/content-guard.js';
 import { resilienceOf } from '../resilience/node-resilience.js';
 import type { ResilientCaller } from '../resilience/resilient-caller.js';
 import { KeyRing } from '../identity/key-ring.js';
@@ -163,6 +164,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     limits: spec.rate_limits.length ? engines.limits : undefined,
     budgets: allBudgetRules(spec).length ? engines.budgets : undefined,
     tools: Object.keys(spec.tools).length ? engines.tools : undefined,
+    content: spec.guardrails?.enabled ? new ContentGuard(spec.guardrails) : undefined,
     approvals: engines.approvals,
     resilience: engines.resilience,
   };

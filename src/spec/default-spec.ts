@@ -65,6 +65,11 @@ agents:
 
 # No keys: a development key is created and printed at start-up.
 keys: {}
+
+# Content guardrails on input and output with the default policy: prompt injection, jailbreaks,
+# system-prompt extraction and toxic content are blocked; PII and secrets are redacted.
+guardrails:
+  policy: {}
 `;
 
 /** Label used as `source` of the embedded default. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AlertsSchema } from '../telemetry/alerts/alert-spec.js';
 import { AnomaliesSchema } from '../telemetry/anomalies/anomaly-spec.js';
 import { BudgetsSchema } from '../guardrails/budgets/budget-spec.js';
+import { GuardrailsSpecSchema } from '../guardrails/content/guardrail-spec.js';
 import { RateLimitsSchema } from '../guardrails/limits/limit-spec.js';
 import { ApprovalsSchema, RiskTierSchema } from '../guardrails/approvals/approval-spec.js';
 import { ToolsSchema } from '../guardrails/tools/tool-spec.js';
@@ -175,6 +176,7 @@ export const SpecSchema = z
     teams: z.record(id, TeamSchema).default({}),
     agents: z.record(id, AgentSchema).default({}),
     keys: z.record(id, KeySchema).default({}),
+    guardrails: GuardrailsSpecSchema.optional().describe('content guardrails (PII, secrets, prompt injection, toxicity, deny lists), per agent'),
     budgets: BudgetsSchema.default([]).describe('spending limits per session, agent, team, tenant or key'),
     rate_limits: RateLimitsSchema.default([]).describe('requests/min, tokens/min and concurrency per key, agent, team or tenant'),
     alerts: AlertsSchema.default(AlertsSchema.parse({})).describe('alert rules, webhooks and evaluation interval'),
