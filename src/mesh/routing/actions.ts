@@ -10,9 +10,9 @@ import { termOf } from './synonyms.js';
 
 const WORDS =
   'cancel reschedule refund transfer reset delete upgrade install deploy restore backup translate summarize write edit ' +
-  'schedule approve compare convert calculate fix escalate hire fire onboard recommend forecast track restock subscribe ' +
-  'unsubscribe renew block unblock dispute scan merge archive publish invite revoke rotate encrypt decrypt classify detect ' +
-  'diagnose negotiate rent sell invest withdraw deposit enroll migrate';
+  'schedule approve compare calculate fix escalate hire fire onboard recommend forecast track restock subscribe ' +
+  'unsubscribe renew block unblock dispute scan archive publish invite revoke rotate encrypt decrypt classify detect ' +
+  'diagnose negotiate invest withdraw deposit enroll migrate drop increase decrease sell merge sue';
 
 const WEAK =
   'check show list search find get create add open change update modify set make send put use take keep bring give ' +

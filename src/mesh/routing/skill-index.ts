@@ -86,6 +86,8 @@ export interface SkillMatch {
 
 const FIELD_WEIGHT = { name: 3, tags: 2, description: 2, examples: 1, agent: 1 } as const;
 const K1 = 1.2;
+/** Weak verbs (check, create, change…) say little about the need: a fraction of a word's weight. */
+const WEAK_WEIGHT = 0.3;
 const B = 0.5;
 const GENERIC_AGENT_WORDS = new Set(['agent', 'bot', 'servic', 'assist', 'assistant', 'api', 'daca']);
 
@@ -107,6 +109,8 @@ export class SkillIndex {
   private readonly skills: SkillEntry[];
   private readonly termIds = new Map<string, number>();
   private readonly idf: number[] = [];
+  /** Terms some skill has in its name, description or tags (not only in examples). */
+  private readonly core = new Set<number>();
   /** Evidence weight of each known term (IDF, scaled down for example-only words, up for actions). */
   private readonly weight: number[] = [];
   private readonly postings: Posting[][] = [];
@@ -123,7 +127,7 @@ export class SkillIndex {
     const n = this.skills.length;
     this.scores = new Float64Array(n);
     const tfs: Map<number, number>[] = [];
-    const core = new Set<number>();
+    const core = this.core;
     const lengths: number[] = [];
     for (const s of this.skills) {
       const tf = new Map<number, number>();
@@ -155,7 +159,7 @@ export class SkillIndex {
       this.idf[id] = idfOf(n, df[id]!);
       this.postings[id] = [];
       const t = this.termAt(id);
-      this.weight[id] = this.idf[id]! * (core.has(id) ? 1 : this.options.exampleOnlyWeight) * (DECISIVE_ACTIONS.has(t) ? this.options.actionBoost : 1);
+      this.weight[id] = this.idf[id]! * (core.has(id) ? 1 : this.options.exampleOnlyWeight) * (DECISIVE_ACTIONS.has(t) ? this.options.actionBoost : WEAK_ACTIONS.has(t) ? WEAK_WEIGHT : 1);
     }
     for (let s = 0; s < n; s++) {
       const norm = K1 * (1 - B + (B * lengths[s]!) / (avg || 1));
@@ -188,7 +192,7 @@ export class SkillIndex {
     const unknownTerms: string[] = [];
     const actions: string[] = [];
     let total = 0;
-    let objects = 0;
+    let unofferedNeeds = 0;
     const seen = new Set<string>();
     for (const t of terms) {
       if (t.slot || seen.has(t.term)) continue;
@@ -197,12 +201,12 @@ export class SkillIndex {
       if (t.proper && !isNeedWord(t.term)) continue; // a name: an argument, even when an example mentions it
       const decisive = DECISIVE_ACTIONS.has(t.term);
       if (decisive) actions.push(t.term);
-      else if (!WEAK_ACTIONS.has(t.term)) objects++;
       if (id === undefined) {
         unknownTerms.push(t.term);
         const o = this.options;
         // an action no skill offers is an unmet need at full weight; other lexicon words a little less
-        total += decisive ? this.rare : isNeedWord(t.term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
+        total += decisive ? this.rare : WEAK_ACTIONS.has(t.term) ? this.rare * WEAK_WEIGHT : isNeedWord(t.term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
+        if (!decisive && isNeedWord(t.term) && !WEAK_ACTIONS.has(t.term)) unofferedNeeds++;
       } else {
         ids.push(id);
         total += this.weight[id]!;
@@ -232,14 +236,14 @@ export class SkillIndex {
     }
 
     const actionIds = actions.map((a) => this.termIds.get(a));
-    const judged = top.map((s) => this.judge(s, ids, actionIds, actions, total));
+    const judged = top.map((s) => this.judge(s, ids, actionIds, actions, total, unofferedNeeds));
     judged.sort((a, b) => (a.missingAction ? 1 : 0) - (b.missingAction ? 1 : 0) || b.score - a.score || b.bm25 - a.bm25);
     const best = judged[0]!;
     const candidates = judged.slice(0, 3).map((j) => ({ agent: j.agent, skill: j.skill, score: round3(j.score), bm25: round3(j.bm25) }));
     const label = `${best.agent}/${best.skill}`;
     const o = this.options;
     if (best.missingAction) return { route: null, score: round3(best.score), reason: `the request asks to ${best.missingAction}, which ${label} (the closest skill) does not offer`, candidates };
-    if (best.objectMass === 0 && objects > 0)
+    if (best.objectMass === 0 && best.conflict)
       return { route: null, score: round3(best.score), reason: `only the action ${quoteList(best.matched)} matches ${label}; the request is about something else`, candidates };
     if (best.evidence < o.minEvidence * this.rare)
       return { route: null, score: round3(best.score), reason: `too little evidence: the request shares only ${quoteList(best.matched)} with ${label}`, candidates };
@@ -254,10 +258,11 @@ export class SkillIndex {
     return { route: { agent: best.agent, skill: best.skill }, score: round3(best.score), reason: `matched ${quoteList(best.matched)}: ${label} covers ${pct(best.score)} of the request${next}`, candidates };
   }
 
-  private judge(s: number, ids: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number) {
+  private judge(s: number, ids: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number, unofferedNeeds: number) {
     const vocab = this.vocab[s]!;
     let matchedMass = 0;
     let objectMass = 0;
+    let conflict = false;
     const matched: string[] = [];
     const unmatched: string[] = [];
     for (const id of ids) {
@@ -265,13 +270,19 @@ export class SkillIndex {
         matchedMass += this.weight[id]!;
         if (!DECISIVE_ACTIONS.has(this.termAt(id)) && !WEAK_ACTIONS.has(this.termAt(id))) objectMass += this.weight[id]!;
         matched.push(this.termAt(id));
-      } else unmatched.push(this.termAt(id));
+      } else {
+        const t = this.termAt(id);
+        unmatched.push(t);
+        // another skill's own (not example) word, or a need word: the request is about something else
+        if (this.core.has(id) && !WEAK_ACTIONS.has(t)) conflict = true;
+      }
     }
+    if (unofferedNeeds > 0) conflict = true;
     let missingAction: string | null = null;
     // a decisive action this skill does not mention is another need (offered elsewhere or nowhere)
     if (actions.length > 0 && !actionIds.some((id) => id !== undefined && vocab.has(id))) missingAction = actions.join(' / ');
     const e = this.skills[s]!;
-    return { agent: e.agent, skill: e.skill, score: matchedMass / total, bm25: this.scores[s]!, evidence: matchedMass, objectMass, matched, unmatched, missingAction };
+    return { agent: e.agent, skill: e.skill, score: matchedMass / total, bm25: this.scores[s]!, evidence: matchedMass, objectMass, conflict, matched, unmatched, missingAction };
   }
 
   private termId(t: string): number {

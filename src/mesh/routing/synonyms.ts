@@ -27,18 +27,21 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   // money
   ['invoice', 'invoices', 'bill', 'bills', 'billing', 'statement'],
   ['pay', 'payment', 'payments', 'paid', 'settle', 'remit', 'remittance'],
-  ['balance', 'balances', 'funds', 'owe', 'owed', 'outstanding'],
+  ['balance', 'balances', 'funds', 'owe', 'owed', 'outstanding', 'money left'],
   ['expense', 'expenses', 'spending', 'spend', 'spent', 'expenditure', 'outlay'],
   ['budget', 'budgets', 'allowance', 'allocation'],
   ['tax', 'taxes', 'vat', 'gst', 'duty', 'duties'],
   ['salary', 'salaries', 'payday', 'wage', 'wages', 'pay slip', 'payslip', 'paycheck', 'payroll', 'compensation'],
-  ['transfer', 'wire'],
+  ['transfer', 'wire', 'send money'],
   ['currency', 'currencies', 'exchange rate', 'forex', 'fx'],
   ['revenue', 'revenues', 'sales', 'income', 'earnings', 'turnover'],
   ['forecast', 'forecasts', 'projection', 'projections', 'predict', 'prediction', 'outlook', 'estimate'],
   ['subscription', 'subscriptions', 'membership', 'tier'],
   ['credit card', 'card', 'cards'],
-  ['fraud', 'fraudulent', 'scam', 'suspicious', 'unauthorized', 'unauthorised'],
+  ['fraud', 'fraudulent', 'scam', 'suspicious', 'unauthorized', 'unauthorised', 'never made', 'not recognise', 'don\'t recognise', 'don\'t recognize', 'unrecognised', 'unrecognized'],
+  ['dispute', 'contest', 'challenge', 'chargeback dispute'],
+  ['block', 'freeze', 'lock', 'suspend', 'deactivate'],
+  ['lost', 'stolen', 'missing', 'misplaced', 'can\'t find'],
   ['loan', 'loans', 'mortgage', 'credit line', 'borrow', 'borrowing'],
   // people and work
   ['employee', 'employees', 'staff', 'worker', 'workers', 'personnel', 'colleague', 'colleagues', 'headcount'],
@@ -62,7 +65,9 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['access', 'permission', 'permissions', 'privilege', 'privileges', 'entitlement', 'grant', 'role'],
   ['server', 'servers', 'host', 'hosts', 'machine', 'machines', 'instance', 'instances', 'vm', 'node'],
   ['outage', 'outages', 'down', 'downtime', 'unavailable', 'unreachable', 'offline', 'crash', 'crashed', 'crashing'],
-  ['bug', 'bugs', 'defect', 'defects', 'error', 'errors', 'glitch', 'fault'],
+  ['bug', 'bugs', 'defect', 'defects', 'error', 'errors', 'glitch', 'fault', 'exception', 'exceptions', 'stack trace', 'segfault', 'segmentation fault', 'crash report'],
+  ['pull request', 'pull requests', 'pr', 'prs', 'merge request', 'merge requests', 'diff', 'patchset', 'changeset'],
+  ['secret', 'secrets', 'api key', 'api keys', 'token', 'tokens', 'access key', 'access keys'],
   ['ticket', 'tickets', 'incident', 'incidents'],
   ['deploy', 'deployment', 'deployments', 'release', 'releases', 'rollout', 'ship to production'],
   ['log', 'logs', 'logging'],
@@ -78,7 +83,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['network', 'networking', 'wifi', 'wi-fi', 'vpn', 'connectivity', 'internet', 'connection'],
   ['laptop', 'laptops', 'computer', 'computers', 'pc', 'device', 'devices', 'hardware'],
   ['code', 'snippet', 'function', 'script', 'program'],
-  ['test', 'tests', 'testing', 'qa'],
+  ['test', 'tests', 'testing', 'qa', 'unit test', 'unit tests', 'test case', 'test cases', 'test suite'],
   ['email', 'emails', 'e-mail', 'mail', 'inbox', 'message', 'messages'],
   ['notify', 'notification', 'notifications', 'alert', 'alerts', 'remind', 'reminder', 'reminders', 'ping'],
   ['document', 'documents', 'doc', 'docs', 'file', 'files', 'paperwork', 'pdf', 'note', 'notes', 'paper', 'papers', 'whitepaper', 'memo', 'memos', 'article', 'articles'],
@@ -103,12 +108,25 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['trip', 'trips', 'travel', 'journey', 'itinerary', 'itineraries', 'voyage'],
   ['weather', 'temperature', 'rain', 'raining', 'rainy', 'snow', 'snowing', 'sunny', 'cloudy', 'windy', 'humid', 'storm', 'hot', 'cold', 'warm', 'climate'],
   ['restaurant', 'restaurants', 'dining', 'diner', 'eatery', 'bistro'],
+  ['meeting room', 'conference room', 'boardroom', 'meeting rooms', 'conference rooms', 'huddle room'],
   ['direction', 'directions', 'route', 'routes', 'navigate', 'navigation', 'map', 'maps'],
   ['address', 'addresses', 'location', 'locations'],
   // health, legal, misc
-  ['doctor', 'doctors', 'physician', 'gp', 'clinician'],
+  ['doctor', 'doctors', 'physician', 'gp', 'clinician', 'specialist', 'cardiologist', 'dermatologist', 'pediatrician', 'paediatrician', 'surgeon', 'gynecologist', 'neurologist', 'psychiatrist', 'therapist'],
   ['symptom', 'symptoms', 'ache', 'pain', 'fever', 'cough', 'sick', 'ill', 'illness'],
-  ['prescription', 'prescriptions', 'medication', 'medications', 'medicine', 'drug', 'drugs', 'refill prescription'],
+  ['prescription', 'prescriptions', 'medication', 'medications', 'medicine', 'medicines', 'drug', 'drugs', 'pill', 'pills', 'tablet', 'tablets', 'inhaler', 'antibiotic', 'antibiotics', 'insulin', 'dose', 'dosage'],
+  ['grade', 'grades', 'score', 'scores', 'mark', 'marks', 'gpa', 'transcript', 'grade point average'],
+  ['exam', 'exams', 'examination', 'quiz', 'quizzes', 'midterm', 'midterms'],
+  ['course', 'courses', 'class', 'classes', 'lecture', 'lectures', 'seminar', 'curriculum'],
+  ['homework', 'assignment', 'assignments', 'exercise', 'exercises', 'coursework'],
+  ['apartment', 'apartments', 'flat', 'flats', 'condo', 'condos', 'studio', 'loft', 'townhouse', 'home', 'homes', 'house', 'houses', 'property', 'properties', 'real estate'],
+  ['viewing', 'viewings', 'showing', 'showings', 'tour', 'tours', 'open house'],
+  ['post', 'posts', 'caption', 'captions', 'tweet', 'tweets', 'status update'],
+  ['social media', 'instagram', 'facebook', 'linkedin', 'twitter', 'tiktok', 'social'],
+  ['campaign', 'campaigns', 'newsletter', 'newsletters', 'ads', 'advert', 'adverts', 'advertising', 'promotion campaign'],
+  ['trademark', 'trademarks', 'brand name', 'brand', 'brands', 'logo'],
+  ['leak', 'leaks', 'leaking', 'drip', 'dripping', 'flooded', 'flooding'],
+  ['broken', 'not working', 'doesn\'t work', 'faulty device', 'out of order'],
   ['insurance', 'insurer', 'coverage', 'claim', 'claims', 'premium'],
   ['lawyer', 'attorney', 'legal', 'counsel'],
   ['compliance', 'compliant', 'gdpr', 'hipaa', 'sox', 'regulatory', 'audit', 'audits', 'auditing'],
@@ -149,7 +167,7 @@ function addGroup(words: readonly string[]): void {
   // stem of an unrelated word ("news" and "new" stem alike; their ids differ)
   const head = words[0]!.toLowerCase().replace(/[ -]/g, '_');
   for (const w of words) {
-    const lower = w.toLowerCase();
+    const lower = w.toLowerCase().replace(/['’](s|d|ll|re|ve|m|t)\b/g, '');
     if (lower.includes(' ')) {
       const n = lower.split(' ').length;
       if (!phrases.has(lower)) phrases.set(lower, head);

@@ -20,7 +20,7 @@ export interface Term {
 /** Function words and fillers that never state a need. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
-    'a an the and or but nor so yet if then than that this these those there here of to in on at by for from with without into onto near next close ' +
+    'a an the and or but nor so yet if then than that this these those there here of to in on at by for from with without into onto near next close through throughout upon toward towards ' +
     'about above below over under up out off again further once as per via within across along around behind beyond ' +
     'i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his she her hers it its itself ' +
     'they them their theirs what which who whom whose when where why how whether all any both each few more most other some such ' +
