@@ -13,6 +13,7 @@ import { registerAlerts } from './alerts.js';
 import { registerBudgets } from './budgets.js';
 import { registerCost } from './cost.js';
 import { registerKeys } from './keys.js';
+import { registerMesh } from './mesh.js';
 import { registerSuspend } from './suspend.js';
 import { registerUp } from './up.js';
 import { registerUsage } from './usage.js';
@@ -40,6 +41,7 @@ registerApprovals(program);
 registerEval(program);
 registerAudit(program);
 registerSubjects(program);
+registerMesh(program);
 registerCost(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDaca, TEST_ADMIN_KEY } from '../../test/support/in-process-daca.js';
+import type { RunningDaca } from '../server/serve.js';
+import { meshTestSpec } from '../mesh/testing/mesh-spec-fixture.js';
+import { registerMesh } from './mesh.js';
+
+let daca: RunningDaca;
+beforeAll(async () => {
+  daca = await startTestDaca(meshTestSpec());
+});
+afterAll(() => daca.close());
+
+async function cli(...args: string[]): Promise<string> {
+  const program = new Command().exitOverride();
+  registerMesh(program);
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['node', 'daca', 'mesh', ...args, '--url', daca.url, '--admin-key', TEST_ADMIN_KEY]);
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
+describe('daca mesh', () => {
+  it('ls lists agents and instances, filtered by skill', async () => {
+    const all = await cli('ls');
+    expect(all).toMatch(/assistant/);
+    expect(all).toMatch(/seller/);
+    const quote = JSON.parse(await cli('ls', '--skill', 'quote', '--json')) as { agents: { agent: string }[] };
+    expect(quote.agents.map((a) => a.agent)).toEqual(['seller']);
+  });
+
+  it('route shows where a need goes, with its reason; decisions lists it', async () => {
+    const d = JSON.parse(await cli('route', 'price', 'of', 'the', 'blue', 'kettle', '--json')) as { routedTo: string; reason: string };
+    expect(d.routedTo).toBe('seller/quote');
+    expect(d.reason).toMatch(/seller\/quote/);
+    expect(await cli('decisions')).toMatch(/seller\/quote/);
+  });
+});
