@@ -70,6 +70,7 @@ function printAdvice(a: AdviceView): void {
     w.write(`  recommend ${r.kind === 'model' ? `model ${r.name}` : 'the learned router'}: saves $${r.saving_usd.toFixed(4)} (${pct(r.saving_pct)}) per ${a.window_days} days at ${pct(r.success)} eval success\n`);
     w.write(`  why: ${r.reason}\n`);
     w.write(`  spec: agents.${a.agent}.routing: ${JSON.stringify(r.routing)}\n`);
+    if (r.kind === 'router') w.write(`  apply: daca cost train-router --suite <the suite file> --out .daca/router/${a.agent}.json\n`);
   }
   if (a.candidates.length) w.write(table(a.candidates.map((c) => ({ ...c, success: pct(c.success) })), ['kind', 'name', 'success', 'projected_cost_usd', 'qualifies']).replace(/^/gm, '  ') + '\n');
   if (a.evidence.length) w.write(`  evidence: ${a.evidence.map((e) => `${e.run} (${e.model ?? '?'}: ${pct(e.success)} of ${e.trials})`).join(', ')}\n`);
@@ -136,7 +137,7 @@ export function registerCost(program: Command): void {
     .option('--data-dir <dir>', 'data folder of an embedded store', '.daca')
     .option('--runs <ids>', 'comma-separated run ids (default: every run of the suite)')
     .option('--margin <pp>', 'allowed eval success drop: 2pp, 2% or 0.02', '2pp')
-    .option('--min-trials <n>', 'fewest trials per model a bucket needs for its own route', '20')
+    .option('--min-trials <n>', 'fewest trials per model a bucket needs for its own route', '10')
     .option('--no-cascade', 'never propose verified (cascade) routes')
     .option('--out <file>', 'where to write the policy (default .daca/router/<suite>.json)')
     .option('--json', 'print the policy as JSON')

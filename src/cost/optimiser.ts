@@ -96,13 +96,6 @@ export class CostOptimiser {
     return this.opts.agentCache?.get(agent) ?? { exact: true, semantic: false };
   }
 
-  /** True when the request may read or write any cache. */
-  cacheable(r: OptimiseRequest): boolean {
-    const d = r.directive ?? 'default';
-    const a = this.agentCache(r.agent);
-    return !!this.opts.exact && (a.exact || a.semantic) ? this.opts.exact.eligible(r.req, d) : !!this.opts.semantic && a.semantic && d !== 'off';
-  }
-
   /** A stored answer for the request (exact first, then semantic when the agent opts in), or null. */
   async lookup(r: OptimiseRequest): Promise<CacheHit | null> {
     const d = r.directive ?? 'default';

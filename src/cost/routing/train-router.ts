@@ -117,7 +117,7 @@ export function trainRouter(o: TrainRouterOptions): LearnedPolicy {
       }
     }
   }
-  const minTrials = o.minTrials ?? 20;
+  const minTrials = o.minTrials ?? 10;
   const routes: Record<string, LearnedRoute> = {};
   for (const [key, b] of [...buckets].sort(([a], [c]) => a.localeCompare(c))) {
     const ev = evidence(b);
