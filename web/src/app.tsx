@@ -17,6 +17,7 @@ import { LoginPage } from './pages/login';
 import { OverviewPage } from './pages/overview';
 import { SessionDetailPage } from './pages/session-detail';
 import { SessionsPage } from './pages/sessions';
+import { TopologyPage } from './pages/topology';
 
 const NAV = [
   { to: '', label: 'Overview' },
@@ -24,6 +25,7 @@ const NAV = [
   { to: 'sessions', label: 'Sessions' },
   { to: 'alerts', label: 'Alerts' },
   { to: 'approvals', label: 'Approvals' },
+  { to: 'topology', label: 'Topology' },
 ] as const;
 
 function LiveStatus() {
@@ -57,6 +59,7 @@ function Page() {
   if (section === 'sessions') return id ? <SessionDetailPage session={id} /> : <SessionsPage />;
   if (section === 'alerts') return <AlertsPage />;
   if (section === 'approvals') return <ApprovalsPage />;
+  if (section === 'topology') return <TopologyPage />;
   return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;
 }
 
