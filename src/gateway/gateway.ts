@@ -23,6 +23,8 @@ import type { GatewayGuards } from './guards.js';
 import { estimateUsage, priceUsage, usageRecordOf, type CallMeter } from './metering.js';
 import { auditEntryOf } from './audit-entry.js';
 import type { AuditEntry } from '../compliance/audit-types.js';
+import type { RolloutRouter } from '../governance/rollout-router.js';
+import type { RouteDecision } from '../governance/types.js';
 
 export type { CallMeter } from './metering.js';
 
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   onUpstream?: (provider: string, ok: boolean) => void;
   /** The audit ledger: one `gateway_request` record per call. */
   audit?: AuditSink;
+  /** Model governance: registry aliases and canary rollouts (see src/governance). */
+  rollouts?: RolloutRouter;
 }
 
 /** Where the gateway writes audit records (the ledger's append API). */
@@ -60,8 +64,15 @@ export interface StreamingCall {
 /** Runs calls through the pipeline; see the module comment. */
 export class Gateway {
   private readonly guards: GatewayGuards;
+  private rollouts: RolloutRouter | null;
   constructor(private readonly opts: GatewayOptions) {
     this.guards = opts.guards ?? {};
+    this.rollouts = opts.rollouts ?? null;
+  }
+
+  /** Attaches (or, with null, detaches) the rollout router; takes effect on the next call. */
+  useRollouts(router: RolloutRouter | null): void {
+    this.rollouts = router;
   }
 
   /** True when the key and the agent may use `model` (requested under `asked`). */
@@ -74,7 +85,9 @@ export class Gateway {
 
   /** Resolves a model name for a call and checks it may be used; sets `call.model`. */
   resolve(call: GatewayCall, kind: 'chat' | 'embedding', name: string = call.requestedModel): ResolvedModel {
-    const model = this.opts.catalog.resolve(name);
+    // Governance first: a registry alias or a running rollout may pick the version (O(1), no allocation).
+    const routed = this.rollouts === null ? null : this.rollouts.route(call.attribution, name, call.id);
+    const model = this.opts.catalog.resolve(routed === null ? name : routed.model);
     if (!model) throw new ModelNotFoundError(name, this.opts.catalog.ids());
     if (!this.permits(call, model, name)) {
       const byKey = call.principal.models;
@@ -89,7 +102,16 @@ export class Gateway {
       throw new InvalidRequestError(`model '${name}' is ${model.type === 'embedding' ? 'an embedding' : 'a chat'} model; use ${model.type === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions or /v1/messages'}`, { param: 'model' });
     if (!this.opts.providers.has(model.provider)) throw new InternalError(`provider '${model.provider}' of model '${model.name}' is not running`);
     call.model = model;
+    if (routed !== null) this.applyRoute(call, kind, routed);
     return model;
+  }
+
+  /** Records a governance routing on the call (audit facts, the arm) and applies the version's pinned parameters. */
+  private applyRoute(call: GatewayCall, kind: 'chat' | 'embedding', d: RouteDecision): void {
+    call.via.push(d.via);
+    call.reasons.push(d.reason);
+    if (d.params !== null && kind === 'chat' && call.request) Object.assign(call.request as ChatRequest, d.params);
+    this.rollouts!.assign(call.id, d);
   }
 
   /** One non-streaming chat completion. */
@@ -132,6 +154,7 @@ export class Gateway {
       throw e;
     }
     result.model = call.requestedModel;
+    if (this.rollouts !== null) this.rollouts.observe(call, req, result.choices[0]?.message.content ?? '');
     await this.record(call, 200, null, meter);
     return { result, meter };
   }

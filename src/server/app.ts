@@ -28,6 +28,9 @@ import { suspensionsApi } from './api/suspensions.js';
 import { meshApi } from './api/mesh.js';
 import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
 import { costApi } from './api/cost.js';
+import { registryApi } from './api/registry.js';
+import { rolloutsApi } from './api/rollouts.js';
+import { governanceOf } from '../governance/node-governance.js';
 import { requireKey, withUiSessions } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
@@ -83,6 +86,9 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/suspensions', suspensionsApi(s.engines.killSwitch));
   api.route('/mesh', meshApi(s));
   api.route('/cost', costApi({ store: s.store, catalog: () => s.catalog, spec: () => s.spec.spec, dataDir: s.dataDir, flush }));
+  const governance = governanceOf(s); // attaches the rollout router to the gateway now
+  api.route('/rollouts', rolloutsApi(() => governance.ready));
+  api.route('/registry', registryApi(() => governance.ready));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
   // A2A agents at /a2a/<agent>/, the mesh's card at /.well-known/agent-card.json, agents as MCP tools at /mcp

@@ -17,6 +17,7 @@ import { AuditSpecSchema } from '../compliance/audit-spec.js';
 import { AgentMeshFields, MeshSpecSchema } from '../mesh/mesh-spec.js';
 import { AgentRuntimeFields, RuntimeSpecSchema } from '../runtime/runtime-spec.js';
 import { AgentCacheSpecSchema, CacheSpecSchema, RoutingSpecSchema } from '../cost/cost-spec.js';
+import { GovernanceSpecSchema, RolloutsSpecSchema } from '../governance/governance-spec.js';
 
 const id = z
   .string()
@@ -188,6 +189,8 @@ export const SpecSchema = z
     mesh: MeshSpecSchema.default(MeshSpecSchema.parse({})).describe('agent mesh: routing, SLOs, call policies, external agents, MCP servers'),
     runtime: RuntimeSpecSchema.default(RuntimeSpecSchema.parse({})).describe('agent runtime: when Restate runs, its URL, ports and memory'),
     cache: CacheSpecSchema.default(CacheSpecSchema.parse({})).describe('exact and semantic response caches'),
+    governance: GovernanceSpecSchema.default(GovernanceSpecSchema.parse({})).describe('model versions, aliases per agent group, named agent groups (see docs/governance.md)'),
+    rollouts: RolloutsSpecSchema.default(RolloutsSpecSchema.parse({})).describe('canary rollouts: analysis interval, guards, promotion, traffic graders'),
   })
   .strict()
   .superRefine((spec, ctx) => {

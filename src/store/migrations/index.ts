@@ -11,6 +11,8 @@ import * as m003 from './003-audit.js';
 import * as m004 from './004-budgets.js';
 import * as m005 from './005-approvals.js';
 import * as m006 from './006-evals.js';
+import * as m008 from './008-governance.js';
+import * as m009 from './009-orchestration.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -20,6 +22,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '004-budgets': m004,
   '005-approvals': m005,
   '006-evals': m006,
+  '008-governance': m008,
+  '009-orchestration': m009,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */
