@@ -118,6 +118,11 @@ export const MeshSpecSchema = z
     default_slo: SloSchema.default({ deadline_ms: 30_000 }),
     slos: z.record(z.string().min(1), SloSchema).default({}).describe('per route: callee agent type, or `agent/skill`'),
     policies: z.array(MeshPolicySchema).default([]).describe('who may call which skills; none = any caller of the same tenant'),
+    shared_tenant: z
+      .string()
+      .nullable()
+      .default('default')
+      .describe('agents of this tenant are platform agents every tenant may call (each caller\'s tasks stay in its own tenant); null: none'),
     external_agents: z.record(z.string().regex(idRe), ExternalAgentSchema).default({}),
     mcp_servers: z.record(z.string().regex(idRe), McpServerSchema).default({}),
     balancing: BalancingSchema.default(BalancingSchema.parse({})),

@@ -22,7 +22,7 @@ function client(k: string) {
 const textOf = (parts: { content?: { $case: string; value: unknown } }[] = []) => parts.map((p) => (p.content?.$case === 'text' ? String(p.content.value) : '')).join('');
 
 beforeAll(async () => {
-  daca = await startTestDaca(meshTestSpec('mesh:\n  policies:\n    - { callers: [buyer, user], skills: ["seller/*", "assistant"] }\n'));
+  daca = await startTestDaca(meshTestSpec('mesh:\n  policies:\n    - { callers: [buyer, user], skills: ["seller/*", "assistant"] }\n    - { callers: [rival], skills: [assistant] }\n'));
   keys.buyer = await key('buyer', 'acme', 'shop');
   keys.user = await key(null, 'default', 'default');
   keys.rival = await key('rival', 'globex', 'other');
@@ -77,6 +77,16 @@ describe('A2A servers of daca agents', () => {
     const policy = await post(`${daca.url}/a2a/seller/`, keys.other!, body);
     expect(policy.status).toBe(403);
     expect(((await policy.json()) as { error: { message: string } }).error.message).toMatch(/mesh.policies/);
+  });
+
+  it('lets any tenant call a platform agent of the shared tenant, each tenant seeing only its own tasks', async () => {
+    const send = (k: string) => post(`${daca.url}/a2a/assistant/`, k, { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: `x-${Math.random()}`, role: 'user', parts: [{ kind: 'text', text: 'hello' }] } } });
+    const mine = (await (await send(keys.user!)).json()) as { result: { id: string } };
+    const theirs = await send(keys.rival!);
+    expect(theirs.status).toBe(200);
+    const get = (k: string) => post(`${daca.url}/a2a/assistant/`, k, { jsonrpc: '2.0', id: 2, method: 'tasks/get', params: { id: mine.result.id } }).then((r) => r.json() as Promise<{ result?: { id: string }; error?: unknown }>);
+    expect((await get(keys.user!)).result?.id).toBe(mine.result.id);
+    expect((await get(keys.rival!)).error).toBeTruthy();
   });
 
   it('routes a need stated in words through the mesh endpoint, and explains a refusal with a 404', async () => {

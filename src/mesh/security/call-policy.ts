@@ -1,6 +1,8 @@
 /**
  * Authorisation of calls between agents: the `mesh.policies` of the spec (which caller types may
- * call which skills) and tenant isolation (an agent is reached only by callers of its tenant).
+ * call which skills) and tenant isolation (an agent is reached only by callers of its tenant;
+ * agents of the `mesh.shared_tenant`, `default` unless set, are platform agents every tenant may
+ * call, each caller's tasks kept in its own tenant).
  */
 import { ForbiddenError } from '../../errors.js';
 import type { MeshSpec } from '../mesh-spec.js';
@@ -38,7 +40,10 @@ interface Rule {
 export class CallPolicy {
   private readonly rules: Rule[];
 
-  constructor(mesh: Pick<MeshSpec, 'policies'>) {
+  private readonly shared: string | null;
+
+  constructor(mesh: Pick<MeshSpec, 'policies'> & { shared_tenant?: string | null }) {
+    this.shared = mesh.shared_tenant ?? null;
     this.rules = mesh.policies.map((p) => ({
       callers: new Set(p.callers),
       patterns: p.skills.map((s) => {
@@ -55,7 +60,7 @@ export class CallPolicy {
 
   /** The reason a call is refused, or null when it is allowed. */
   refusal(caller: MeshCallerIdentity, target: MeshTarget): string | null {
-    if (caller.tenant !== target.tenant && !caller.admin)
+    if (caller.tenant !== target.tenant && !caller.admin && target.tenant !== this.shared)
       return `agent '${target.agent}' belongs to another tenant; calls across tenants are refused`;
     if (caller.admin || this.rules.length === 0) return null;
     for (const r of this.rules) {

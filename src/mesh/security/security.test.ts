@@ -37,4 +37,8 @@ describe('call policy', () => {
     expect(policy.refusal({ type: 'buyer', tenant: 'globex' }, { agent: 'seller', skill: 'quote', tenant: 'acme' })).toMatch(/another tenant/);
     expect(new CallPolicy({ policies: [] }).refusal({ type: 'x', tenant: 'globex' }, { agent: 'seller', skill: null, tenant: 'acme' })).toMatch(/another tenant/);
   });
+  it('lets every tenant call the shared tenant\'s platform agents, unless sharing is off', () => {
+    expect(new CallPolicy({ policies: [], shared_tenant: 'default' }).refusal({ type: 'x', tenant: 'globex' }, { agent: 'assistant', skill: null, tenant: 'default' })).toBeNull();
+    expect(new CallPolicy({ policies: [], shared_tenant: null }).refusal({ type: 'x', tenant: 'globex' }, { agent: 'assistant', skill: null, tenant: 'default' })).toMatch(/another tenant/);
+  });
 });
