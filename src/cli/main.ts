@@ -12,6 +12,8 @@ import { registerAgents } from './agents.js';
 import { registerAlerts } from './alerts.js';
 import { registerBudgets } from './budgets.js';
 import { registerCost } from './cost.js';
+import { registerModels } from './models.js';
+import { registerRollout } from './rollout.js';
 import { registerKeys } from './keys.js';
 import { registerMesh } from './mesh.js';
 import { registerSuspend } from './suspend.js';
@@ -43,6 +45,8 @@ registerAudit(program);
 registerSubjects(program);
 registerMesh(program);
 registerCost(program);
+registerModels(program);
+registerRollout(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

@@ -94,11 +94,11 @@ export class RegistryRepo {
   }
 
   /** Removes an alias (recorded in the history as version ''). */
-  async deleteAlias(scope: string, name: string, ts: number, actor: string, reason: string): Promise<boolean> {
+  async deleteAlias(scope: string, name: string, ts: number, actor: string, reason: string, rolloutId: string | null = null): Promise<boolean> {
     const prev = await this.aliasTarget(scope, name);
     if (prev === undefined) return false;
     await this.db.deleteFrom('model_aliases').where('scope', '=', scope).where('name', '=', name).execute();
-    await this.db.insertInto('model_alias_history').values({ id: newId('mah', ts), ts, scope, name, version: '', previous: prev, rollout_id: null, actor, reason }).execute();
+    await this.db.insertInto('model_alias_history').values({ id: newId('mah', ts), ts, scope, name, version: '', previous: prev, rollout_id: rolloutId, actor, reason }).execute();
     return true;
   }
 

@@ -172,7 +172,7 @@ export class RolloutService {
     const at = this.ctx.clock().now();
     if (!(await this.ctx.rollouts.decide(id, 'promoted', at, reason))) throw new ConflictError(`rollout ${id} is ${r.status}, not running`);
     await this.ctx.registry.setAlias({ ts: at, scope: r.scope, name: 'stable', version: r.toVersion, rolloutId: id, actor, reason: `rollout ${id} promoted` });
-    await this.ctx.registry.deleteAlias(r.scope, 'canary', at, actor, `rollout ${id} promoted`);
+    await this.ctx.registry.deleteAlias(r.scope, 'canary', at, actor, `rollout ${id} promoted`, id);
     await this.registry.setStatus(r.toVersion, 'stable');
     await this.retireBeyondKept(r.scope);
     await this.event(r, 'promoted', actor, `${r.scope}: ${r.toVersion} promoted to stable (was ${r.fromVersion}); ${reason}`, { from: r.fromVersion, to: r.toVersion, reason, ...(analysis ? { analysis: summary(analysis) } : {}) });
@@ -186,7 +186,7 @@ export class RolloutService {
     const at = this.ctx.clock().now();
     if (!(await this.ctx.rollouts.decide(id, 'rolled_back', at, reason))) throw new ConflictError(`rollout ${id} is ${r.status}, not running`);
     await this.ctx.reload(); // first: traffic returns to stable before anything else is written
-    await this.ctx.registry.deleteAlias(r.scope, 'canary', at, actor, `rollout ${id} rolled back`);
+    await this.ctx.registry.deleteAlias(r.scope, 'canary', at, actor, `rollout ${id} rolled back`, id);
     await this.registry.setStatus(r.toVersion, 'draft');
     await this.event(r, 'rolled_back', actor, `${r.scope}: canary ${r.toVersion} rolled back to ${r.fromVersion}; ${reason}`, { from: r.fromVersion, to: r.toVersion, reason, ...(analysis ? { analysis: summary(analysis) } : {}) });
     await this.ctx.reload();
