@@ -12,10 +12,10 @@ const WORDS =
   'cancel reschedule refund transfer reset delete upgrade install deploy restore backup translate summarize write edit ' +
   'schedule approve compare calculate fix escalate hire fire onboard recommend forecast track restock subscribe ' +
   'unsubscribe renew block unblock dispute scan archive publish invite revoke rotate encrypt decrypt classify detect ' +
-  'diagnose negotiate invest withdraw deposit enroll migrate drop increase decrease sell merge sue';
+  'diagnose negotiate invest withdraw deposit enroll migrate drop increase decrease sell merge sue open';
 
 const WEAK =
-  'check show list search find get create add open change update modify set make send put use take keep bring give ' +
+  'check show list search find get create add change update modify set make send put use take keep bring give ' +
   'request submit ask need want do run start stop turn switch arrange organise organize';
 
 /** Canonical terms of decisive actions (after stemming and synonym folding). */

@@ -279,8 +279,10 @@ export class SkillIndex {
     }
     if (unofferedNeeds > 0) conflict = true;
     let missingAction: string | null = null;
-    // a decisive action this skill does not mention is another need (offered elsewhere or nowhere)
-    if (actions.length > 0 && !actionIds.some((id) => id !== undefined && vocab.has(id))) missingAction = actions.join(' / ');
+    // the request's first decisive action is its main verb ("cancel the deployment"): a skill
+    // that does not mention it serves another need (offered elsewhere or nowhere)
+    const first = actionIds[0];
+    if (actions.length > 0 && (first === undefined || !vocab.has(first))) missingAction = actions[0]!;
     const e = this.skills[s]!;
     return { agent: e.agent, skill: e.skill, score: matchedMass / total, bm25: this.scores[s]!, evidence: matchedMass, objectMass, conflict, matched, unmatched, missingAction };
   }
