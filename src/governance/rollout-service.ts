@@ -39,6 +39,8 @@ export type GateRunner = (q: { suite: string; baseline: ModelVersion; candidate:
 
 /** One line of a group's history. */
 export interface TimelineEntry {
+  /** Event or alias-change id (ids sort by creation). */
+  id: string;
   ts: number;
   scope: string;
   kind: string;
@@ -242,12 +244,12 @@ export class RolloutService {
     const scopeOfRollout = new Map(rollouts.map((r) => [r.id, r.scope]));
     const changes = await this.ctx.registry.history(scope ? { scope } : {});
     const out: TimelineEntry[] = [
-      ...events.map((e) => ({ ts: e.ts, scope: scopeOfRollout.get(e.rolloutId) ?? '', kind: e.kind, rollout: e.rolloutId, actor: e.actor, summary: e.summary })),
+      ...events.map((e) => ({ id: e.id, ts: e.ts, scope: scopeOfRollout.get(e.rolloutId) ?? '', kind: e.kind, rollout: e.rolloutId, actor: e.actor, summary: e.summary })),
       ...changes
         .filter((c) => !c.rolloutId)
-        .map((c) => ({ ts: c.ts, scope: c.scope, kind: c.version ? 'alias_set' : 'alias_removed', rollout: null, actor: c.actor, summary: `alias '${c.name}': ${c.previous ?? '(none)'} → ${c.version || '(removed)'} (${c.reason})` })),
+        .map((c) => ({ id: c.id, ts: c.ts, scope: c.scope, kind: c.version ? 'alias_set' : 'alias_removed', rollout: null, actor: c.actor, summary: `alias '${c.name}': ${c.previous ?? '(none)'} → ${c.version || '(removed)'} (${c.reason})` })),
     ];
-    return out.sort((a, b) => a.ts - b.ts);
+    return out.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }
 
