@@ -91,7 +91,7 @@ describe('content guardrails in the gateway', () => {
     const id = response.headers.get('x-daca-request-id')!;
     const ledger = await auditOf(daca.services);
     await ledger.flush();
-    const ex = await explainRequest(daca.services.store.db, id);
+    const ex = await explainRequest(ledger.db, id);
     expect(ex).toBeTruthy();
     expect(JSON.stringify(ex)).toMatch(/guardrail/);
     expect(JSON.stringify(ex)).toMatch(/redact|modif/i);

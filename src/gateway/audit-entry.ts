@@ -1,14 +1,13 @@
 /**
  * The audit record of a gateway call: what the agent asked (hashed), what daca decided and why
  * (the reasons the pipeline collected, the route taken, the approval), and what happened.
+ * The request's messages, tools and input go in `digests`: the ledger hashes them off the request
+ * path (on the audit worker) and keeps no reference to them once `append()` returns.
  */
-import { createHash } from 'node:crypto';
 import type { AuditAction, AuditEntry, AuditReason } from '../compliance/audit-types.js';
 import type { DacaError } from '../errors.js';
 import type { UsageRecord } from '../metering/usage-record.js';
 import type { GatewayCall } from './call.js';
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** The reason an error stands for, by its code. */
 function reasonOfError(err: DacaError): AuditReason | null {
@@ -43,12 +42,13 @@ export function auditEntryOf(call: GatewayCall, rec: UsageRecord, err?: DacaErro
   if (fromError) reasons.push(fromError);
   const inputs: NonNullable<AuditEntry['inputs']> = { model: call.requestedModel, route: call.route, stream: call.stream };
   const req = call.request as { messages?: unknown; tools?: unknown; input?: unknown } | undefined;
+  let digests: NonNullable<AuditEntry['digests']> | undefined;
   if (req?.messages !== undefined) {
-    inputs.messages_sha256 = sha256(JSON.stringify(req.messages));
+    digests = { messages_sha256: req.messages };
     inputs.message_count = Array.isArray(req.messages) ? req.messages.length : 0;
   }
-  if (req?.tools !== undefined) inputs.tools_sha256 = sha256(JSON.stringify(req.tools));
-  if (req?.input !== undefined) inputs.input_sha256 = sha256(JSON.stringify(req.input));
+  if (req?.tools !== undefined) (digests ??= {}).tools_sha256 = req.tools;
+  if (req?.input !== undefined) (digests ??= {}).input_sha256 = req.input;
   const via = [...call.via];
   if (rec.model && rec.model !== call.requestedModel && !via.length) via.push('alias');
   const entry: AuditEntry = {
@@ -58,6 +58,7 @@ export function auditEntryOf(call: GatewayCall, rec: UsageRecord, err?: DacaErro
     agent: rec.agent,
     refs: { requestId: rec.id, ...(rec.session ? { session: rec.session } : {}), ...(call.span.traceId ? { traceId: call.span.traceId } : {}) },
     inputs,
+    ...(digests ? { digests } : {}),
     decision: {
       action: actionOf(rec, err, reasons),
       reasons,

@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditApproval, AuditReason } from '../compliance/audit-types.js';
+import type { CacheDirective } from '../cost/cache/cache-directive.js';
 import type { DacaError } from '../errors.js';
 import type { AdmitOptions } from '../guardrails/approvals/approval-service.js';
 import type { Attribution, Principal } from '../identity/principal.js';
@@ -50,6 +51,10 @@ export interface GatewayCall {
   approvalRecord?: AuditApproval;
   /** Data subject the call's personal data belongs to (`x-daca-subject`). */
   readonly dataSubject: string | undefined;
+  /** `x-daca-cache` of the request. */
+  readonly cacheDirective: CacheDirective;
+  /** Whether the answer came from daca's cache. */
+  cache: 'hit' | 'miss';
 }
 
 /** A new request id: `req_` + 32 hex characters. */

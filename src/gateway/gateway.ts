@@ -21,6 +21,9 @@ import { admit, type Admission } from './admission.js';
 import type { GatewayCall } from './call.js';
 import type { GatewayGuards } from './guards.js';
 import { estimateUsage, priceUsage, usageRecordOf, type CallMeter } from './metering.js';
+import type { CostOptimiser } from '../cost/optimiser.js';
+import { assembleChunks, replayAsChunks } from '../cost/cache/replay.js';
+import { cacheLookup, noteRouting, optimiseRequestOf } from './cost-stage.js';
 import { auditEntryOf } from './audit-entry.js';
 import type { AuditEntry } from '../compliance/audit-types.js';
 import type { RolloutRouter } from '../governance/rollout-router.js';
@@ -46,6 +49,8 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** Model governance: registry aliases and canary rollouts (see src/governance). */
   rollouts?: RolloutRouter;
+  /** Caches and routing policies (absent when the spec uses neither). */
+  cost?: CostOptimiser;
 }
 
 /** Where the gateway writes audit records (the ledger's append API). */
@@ -119,16 +124,42 @@ export class Gateway {
     call.request = req;
     let model = this.resolve(call, 'chat');
     const adm = await admit(this.guards, call, req, model);
-    if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
     if (adm.answer) return this.answerFromApproval(call, adm, adm.answer);
+    const opt = this.opts.cost;
+    const r = opt ? optimiseRequestOf(call, model.name, req, adm.switchTo) : null;
+    if (opt && r) {
+      const hit = await cacheLookup(opt, call, r).catch(() => null);
+      if (hit) {
+        adm.release();
+        const meter: CallMeter = { usage: hit.result.usage, costMicros: 0, ttftMs: performance.now() - call.t0, upstreamMs: 0, finishReason: hit.result.choices[0]?.finish_reason ?? null };
+        return this.finishChat(call, req, { ...hit.result, choices: structuredClone(hit.result.choices) }, meter);
+      }
+    }
+    const decision = opt && r ? opt.route(r) : null;
+    const target = decision ? decision.model : adm.switchTo;
+    if (target && target !== model.name) model = this.resolveOrRelease(call, adm, target);
+    if (decision) noteRouting(call, r!.model, decision);
     const t = performance.now();
     let result: ChatResult;
+    let costUsed: number | null = null;
     const timer = this.startTimeout(call);
     try {
-      const r = await this.runUpstream(call, model, (m, ctx) => this.provider(m).chat({ ...req, model: m.upstream }, ctx));
-      result = r.value;
-      model = r.model;
-      call.model = model;
+      if (opt && r && decision?.verify) {
+        const out = await opt.run(r, decision, async (name, rq) => {
+          const m = this.resolve(call, 'chat', name);
+          const res = await this.runUpstream(call, m, (x, ctx) => this.provider(x).chat({ ...rq, model: x.upstream }, ctx));
+          return { result: res.value, costMicros: priceUsage(res.model, res.value.usage ?? estimateUsage(rq, '')) };
+        });
+        result = out.result;
+        costUsed = out.costMicros;
+        model = this.resolve(call, 'chat', out.model);
+        if (out.tried.length > 1) call.reasons.push({ source: 'route', name: 'cascade', effect: 'modify', detail: out.tried.map((x) => `${x.model}: ${x.accepted ? 'accepted' : 'rejected'}${x.note ? ` (${x.note})` : ''}`).join('; ') });
+      } else {
+        const res = await this.runUpstream(call, model, (m, ctx) => this.provider(m).chat({ ...req, model: m.upstream }, ctx));
+        result = res.value;
+        model = res.model;
+        call.model = model;
+      }
     } catch (e) {
       adm.release();
       throw this.translate(call, e);
@@ -138,8 +169,14 @@ export class Gateway {
     const upstreamMs = performance.now() - t;
     let usage = result.usage;
     if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = estimateUsage(req, result.choices.map((c) => c.message.content ?? '').join(''));
-    const meter: CallMeter = { usage, costMicros: priceUsage(model, usage), ttftMs: performance.now() - call.t0, upstreamMs, finishReason: result.choices[0]?.finish_reason ?? null };
+    const meter: CallMeter = { usage, costMicros: costUsed ?? priceUsage(model, usage), ttftMs: performance.now() - call.t0, upstreamMs, finishReason: result.choices[0]?.finish_reason ?? null };
     adm.settle(usage.total_tokens, meter.costMicros);
+    if (opt && r) void opt.remember(r, structuredClone(result), { answeredBy: model.name, costMicros: meter.costMicros });
+    return this.finishChat(call, req, result, meter);
+  }
+
+  /** Output governance (tool policy, content guardrails), then the usage record. */
+  private async finishChat(call: GatewayCall, req: ChatRequest, result: ChatResult, meter: CallMeter): Promise<{ result: ChatResult; meter: CallMeter }> {
     try {
       result = await this.governResult(call, req, result);
       const content = this.guards.content;
@@ -168,10 +205,40 @@ export class Gateway {
     call.request = req;
     let model = this.resolve(call, 'chat');
     const adm = await admit(this.guards, call, req, model);
-    if (adm.switchTo) model = this.resolveOrRelease(call, adm, adm.switchTo);
     let meter: CallMeter | null = null;
     const self = this;
-    let source: AsyncIterable<ChatChunk> = adm.answer ? fromArray(resultAsChunks(adm.answer, { usage: true })) : this.upstreamStream(call, req, model);
+    const opt = this.opts.cost;
+    const r = opt && !adm.answer ? optimiseRequestOf(call, model.name, req, adm.switchTo) : null;
+    let source: AsyncIterable<ChatChunk>;
+    let hitCost = false;
+    const collected: ChatChunk[] | null = opt && r && call.cacheDirective !== 'off' ? [] : null;
+    if (adm.answer) source = fromArray(resultAsChunks(adm.answer, { usage: true }));
+    else {
+      const hit = opt && r ? await cacheLookup(opt, call, r).catch(() => null) : null;
+      if (hit) {
+        adm.release();
+        hitCost = true;
+        source = fromArray(replayAsChunks(hit.result, { usage: true }));
+      } else {
+        const decision = opt && r ? opt.route(r) : null;
+        const target = decision ? decision.model : adm.switchTo;
+        if (target && target !== model.name) model = this.resolveOrRelease(call, adm, target);
+        if (decision) noteRouting(call, r!.model, decision);
+        if (opt && r && decision?.verify) {
+          // A cascade must see the whole answer before choosing it: run it, then replay it as a stream.
+          const out = await opt.run(r, decision, async (name, rq) => {
+            const m = this.resolve(call, 'chat', name);
+            const res = await this.runUpstream(call, m, (x, ctx) => this.provider(x).chat({ ...rq, model: x.upstream }, ctx));
+            return { result: res.value, costMicros: priceUsage(res.model, res.value.usage ?? estimateUsage(rq, '')) };
+          }).catch((e: unknown) => {
+            adm.release();
+            throw this.translate(call, e);
+          });
+          model = this.resolve(call, 'chat', out.model);
+          source = fromArray(replayAsChunks(out.result, { usage: true }));
+        } else source = this.upstreamStream(call, req, model);
+      }
+    }
     const content = this.guards.content;
     if (content?.output && !adm.answer) source = content.filterStream(call.attribution.agent, source, (r) => call.reasons.push(...r));
     const governed = !adm.answer && this.governsToolCalls(call) ? holdToolCalls(source, (a) => this.governStreamedToolCalls(call, req, a.toolCalls, assembledResult(a))) : source;
@@ -184,6 +251,7 @@ export class Gateway {
       let failure: DacaError | null = null;
       try {
         for await (const chunk of governed) {
+          if (collected) collected.push(chunk);
           if (chunk.usage) usage = chunk.usage;
           const choice = chunk.choices[0];
           if (choice) {
@@ -203,8 +271,12 @@ export class Gateway {
         const upstreamMs = performance.now() - t;
         if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = estimateUsage(req, text);
         const m = call.model ?? model;
-        meter = { usage, costMicros: adm.answer ? 0 : priceUsage(m, usage), ttftMs, upstreamMs, finishReason };
+        meter = { usage, costMicros: adm.answer || hitCost ? 0 : priceUsage(m, usage), ttftMs, upstreamMs, finishReason };
         adm.settle(usage.total_tokens, meter.costMicros);
+        if (collected && r && !failure && finishReason && !hitCost) {
+          const whole = assembleChunks(collected);
+          if (whole) void opt!.remember(r, whole, { answeredBy: m.name, costMicros: meter.costMicros });
+        }
         // A generator abandoned by its consumer (client gone) also lands here: meter what was used.
         const closed = failure === null && finishReason === null;
         const status = failure ? failure.status : closed && call.signal.reason instanceof ClientClosedError ? 499 : 200;

@@ -73,6 +73,6 @@ export function usageRecordOf(call: GatewayCall, status: number, errorCode: stri
     overheadMs: Math.max(0, latencyMs - upstreamMs),
     costMicros: meter?.costMicros ?? 0,
     finishReason: meter?.finishReason ?? null,
-    cache: 'miss',
+    cache: call.cache,
   };
 }

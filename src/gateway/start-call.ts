@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { ClientClosedError, DacaError } from '../errors.js';
 import { approvalHeaders } from '../guardrails/approvals/approval-headers.js';
 import { attribute } from '../identity/attribution.js';
+import { parseCacheDirective } from '../cost/cache/cache-directive.js';
 import type { Principal } from '../identity/principal.js';
 import { newRequestId, type GatewayCall, type GatewayRoute } from './call.js';
 import { onClientGone } from './node-response.js';
@@ -78,6 +79,8 @@ export function startCall(
     reasons: [],
     via: [],
     dataSubject: c.req.header('x-daca-subject')?.slice(0, 256) || undefined,
+    cacheDirective: parseCacheDirective(c.req.header('x-daca-cache')),
+    cache: 'miss',
   };
 }
 
@@ -99,7 +102,7 @@ export function dacaHeaders(call: GatewayCall, costMicros: number | null): Recor
   const h: Record<string, string> = {
     'x-daca-request-id': call.id,
     'x-daca-model': call.model?.name ?? call.requestedModel,
-    'x-daca-cache': 'miss',
+    'x-daca-cache': call.cache,
   };
   if (costMicros !== null) h['x-daca-cost-usd'] = formatCostHeader(costMicros);
   return h;

@@ -81,7 +81,7 @@ export class GatewayModelClient implements AgentModelClient {
     return {
       id, startedAt: Date.now(), t0, route: 'chat', principal, attribution, signal: ac.signal, abort,
       traceparent: opts.traceparent, span, stream: false, requestedModel: model, model: null, recorded: false, approval: {},
-      reasons: [], via: [], dataSubject: undefined,
+      reasons: [], via: [], dataSubject: undefined, cacheDirective: 'default', cache: 'miss',
     };
   }
 }

@@ -28,6 +28,13 @@ import { GatewayMetrics } from '../telemetry/metrics.js';
 import { tracerFromEnv, type Tracer } from '../telemetry/tracing/index.js';
 import { createProviders } from '../providers/registry.js';
 import { auditOf, closeAuditOf } from '../compliance/node-audit.js';
+import { createCostEngines } from '../cost/cost-engines.js';
+import { dirname } from 'node:path';
+
+/** The folder relative paths in a spec resolve against (the spec file's, or the working directory). */
+function specBaseDir(source: string): string {
+  return source.startsWith('(') ? process.cwd() : dirname(source);
+}
 import type { ModelProvider } from '../providers/types.js';
 import type { LoadedSpec } from '../spec/loader.js';
 import { compileModelCatalog, type ModelCatalog } from '../spec/resolve.js';
@@ -172,10 +179,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));
   for (const name of providers.keys()) metrics.setUpstreamHealth(name, true);
   const audit = await auditOf({ store, dataDir: opts.dataDir, spec: opts.spec, logger });
+  const cost = createCostEngines(spec, {
+    catalog, providers, redisUrl: process.env.DACA_REDIS_URL, redisPrefix: process.env.DACA_REDIS_PREFIX,
+    baseDir: specBaseDir(opts.spec.source), onError: (e) => logger.warn({ err: e }, 'cache write failed'),
+  });
   const gateway = new Gateway({
     catalog, providers, recorder, upstreamTimeoutMs: spec.server.upstream_timeout_ms, durability: spec.server.durability, agentModels, guards,
     onUpstream: (provider, ok) => metrics.observeUpstream(provider, ok),
     audit,
+    ...(cost.active ? { cost: cost.optimiser } : {}),
   });
   observability.start();
   const runtime = await startNodeRuntime({ spec: opts.spec, dataDir: opts.dataDir, gateway, tracer, approvals: engines.approvals, logger });
@@ -192,6 +204,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       await engines.limits.close().catch(() => {});
       for (const p of providers.values()) await p.close?.().catch(() => {});
       await tracer.shutdown().catch(() => {});
+      await cost.close().catch(() => {});
       await closeAuditOf({ store }).catch((e: unknown) => logger.error({ err: e }, 'audit flush on shutdown failed'));
       await store.close();
     },
