@@ -188,11 +188,14 @@ function point(samples: readonly RolloutSample[]): ArmPoint {
   return { requests: d.requests, errorRate: d.errorRate, successRate: d.successRate, meanLatencyMs: d.meanLatencyMs, meanCostMicros: d.meanCostMicros };
 }
 
-/** Canary and stable per time bucket (for charts); `buckets` equal slices of the samples' span. */
-export function armSeries(samples: readonly RolloutSample[], buckets = 24): ArmSeriesPoint[] {
+/**
+ * Canary and stable per time bucket (for charts): `buckets` equal slices of `range` (default: the
+ * samples' own span), widened to cover every sample.
+ */
+export function armSeries(samples: readonly RolloutSample[], buckets = 24, range?: { from: number; to: number }): ArmSeriesPoint[] {
   if (!samples.length) return [];
-  let lo = Infinity;
-  let hi = -Infinity;
+  let lo = range?.from ?? Infinity;
+  let hi = range?.to ?? -Infinity;
   for (const s of samples) {
     if (s.ts < lo) lo = s.ts;
     if (s.ts > hi) hi = s.ts;

@@ -183,6 +183,11 @@ export class Governance {
     return this.ctx.rollouts.samples(rolloutId);
   }
 
+  /** The time on the governance clock. */
+  now(): number {
+    return this.clock.now();
+  }
+
   /** The spec in force. */
   specNow(): Spec {
     return this.o.spec();

@@ -200,7 +200,8 @@ export class RolloutService {
     const scope = scopeOf(group, this.ctx.spec());
     const n = this.ctx.spec().rollouts.keep_versions;
     const hist = await this.ctx.registry.history({ scope, name: 'stable' });
-    const kept: string[] = [];
+    const current = await this.ctx.registry.aliasTarget(scope, 'stable');
+    const kept: string[] = current ? [current] : [];
     for (let i = hist.length - 1; i >= 0 && kept.length < n; i--) {
       const v = hist[i]!.version;
       if (v && !kept.includes(v)) kept.push(v);

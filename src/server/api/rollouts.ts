@@ -116,7 +116,8 @@ export function rolloutsApi(governance: () => Promise<Governance>) {
     const gov = await governance();
     const r = await gov.rollouts.get(c.req.param('id'));
     const [samples, events] = await Promise.all([gov.samples(r.id), gov.events(r.id)]);
-    return c.json({ ...rolloutView(r), series: armSeries(samples).map(seriesView), events: events.map(eventView) });
+    const to = r.decidedAt ?? Math.max(gov.now(), r.startedAt + 60_000);
+    return c.json({ ...rolloutView(r), series: armSeries(samples, 30, { from: r.startedAt, to }).map(seriesView), events: events.map(eventView) });
   });
 
   app.post('/:id/analyze', async (c) => {
