@@ -13,6 +13,8 @@ import { AgentDetailPage } from './pages/agent-detail';
 import { AgentsPage } from './pages/agents';
 import { AlertsPage } from './pages/alerts';
 import { ApprovalsPage } from './pages/approvals';
+import { RolloutDetailPage } from './pages/rollouts-detail';
+import { RolloutsPage } from './pages/rollouts';
 import { LoginPage } from './pages/login';
 import { OverviewPage } from './pages/overview';
 import { SessionDetailPage } from './pages/session-detail';
@@ -25,6 +27,7 @@ const NAV = [
   { to: 'sessions', label: 'Sessions' },
   { to: 'alerts', label: 'Alerts' },
   { to: 'approvals', label: 'Approvals' },
+  { to: 'rollouts', label: 'Rollouts' },
   { to: 'topology', label: 'Topology' },
 ] as const;
 
@@ -59,6 +62,7 @@ function Page() {
   if (section === 'sessions') return id ? <SessionDetailPage session={id} /> : <SessionsPage />;
   if (section === 'alerts') return <AlertsPage />;
   if (section === 'approvals') return <ApprovalsPage />;
+  if (section === 'rollouts') return id ? <RolloutDetailPage id={id} /> : <RolloutsPage />;
   if (section === 'topology') return <TopologyPage />;
   return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;
 }
