@@ -17,8 +17,16 @@ export function idAtOrAfter(ts: number): string {
   return `aud_${ts36(ts)}`;
 }
 
+let lastTs = NaN;
+let lastPrefix = '';
+
 /** A new record id for a record stamped at `ts` (ms). */
 export function newAuditId(ts: number): string {
   counter = (counter + 1) % 0x7fffffff;
-  return `aud_${ts36(ts)}${PROCESS}${counter.toString(36).padStart(6, '0')}`;
+  // Records stamped in the same millisecond share the prefix (busy gateways stamp several per ms).
+  if (ts !== lastTs) {
+    lastTs = ts;
+    lastPrefix = `aud_${ts36(ts)}${PROCESS}`;
+  }
+  return lastPrefix + counter.toString(36).padStart(6, '0');
 }

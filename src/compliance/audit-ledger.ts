@@ -1,6 +1,7 @@
 /**
- * The audit ledger of a daca node: opens the writer on the right appender (a worker thread on a
- * SQLite file, in-thread when the worker is not built, Kysely on PostgreSQL or in-memory SQLite)
+ * The audit ledger of a daca node: opens the writer on the right sink (on a SQLite file the audit
+ * worker, which prepares and commits raw entries; in-thread preparation through a SQLite
+ * connection when the worker is not built, or through Kysely on PostgreSQL and in-memory SQLite)
  * and bundles the read side (search, verification, explanations, subjects, retention, export).
  */
 import { sql, type Kysely } from 'kysely';
@@ -9,12 +10,14 @@ import type { AuditEntry, AuditReceipt } from './audit-types.js';
 import { AuditWriter, type AuditWriterOptions } from './audit-writer.js';
 import { BatchPreparer } from './batch-preparer.js';
 import type { Checkpoint } from './checkpoint.js';
+import type { EntrySink } from './entry-sink.js';
 import { loadAuditSigner, loadMasterKey, type AuditSigner } from './key-material.js';
 import { KyselyAppender } from './kysely-appender.js';
 import { InThreadSqliteAppender, type LedgerAppender, type SqliteSync } from './ledger-appender.js';
 import type { LedgerTables } from './ledger-tables.js';
+import { PreparingSink } from './preparing-sink.js';
 import { SubjectKeyring } from './subject-keyring.js';
-import { startWorkerAppender } from './worker-appender.js';
+import { startAuditWorker } from './worker-appender.js';
 
 /** Options of {@link openAuditLedger}. */
 export interface AuditLedgerOptions extends AuditWriterOptions {
@@ -26,6 +29,8 @@ export interface AuditLedgerOptions extends AuditWriterOptions {
   sqliteSync?: SqliteSync;
   /** Use the worker thread on SQLite files when it is built (default true). */
   worker?: boolean;
+  /** The compiled worker module (default: audit-worker.js beside this module; tests point at dist/). */
+  workerUrl?: URL;
 }
 
 /** The path of a SQLite store's main database file, or null for PostgreSQL and `:memory:`. */
@@ -42,14 +47,19 @@ export interface AuditLedger {
   readonly db: Kysely<LedgerTables>;
   readonly signer: AuditSigner;
   readonly master: Buffer;
+  /** The subject keys of in-thread preparation (unused when the audit worker prepares). */
   readonly keyring: SubjectKeyring;
   readonly writer: AuditWriter;
+  /** True when records are prepared and committed on the audit worker thread. */
+  readonly onWorker: boolean;
   /** Buffers a record (batched durability); returns its id. */
   append(entry: AuditEntry): string;
   /** Appends and resolves once committed (strict durability). */
   appendAndWait(entry: AuditEntry): Promise<AuditReceipt>;
   flush(): Promise<void>;
   checkpoint(): Promise<Checkpoint | null>;
+  /** Drops data subjects' keys (by reference) from the writer's memory, after an erasure. */
+  forgetSubjectKeys(refs: string[]): void;
   /** Flushes, signs a final checkpoint and stops the writer (the store stays open). */
   close(): Promise<void>;
 }
@@ -70,22 +80,24 @@ export async function openAuditLedger(opts: AuditLedgerOptions): Promise<AuditLe
   const master = loadMasterKey({ ...src, create: true });
   const db = opts.store.db.withTables<LedgerTables>() as unknown as Kysely<LedgerTables>;
   const file = await sqliteFileOf(opts.store);
-  let appender: LedgerAppender | null = null;
-  if (file) {
-    const o = { sync: opts.sqliteSync ?? 'normal' };
-    if (opts.worker !== false) appender = startWorkerAppender(file, signer, o);
-    appender ??= new InThreadSqliteAppender(file, signer, o);
-  } else {
-    appender = new KyselyAppender(db, opts.store.kind, signer);
-  }
   const keyring = new SubjectKeyring(db, master);
-  const writer = new AuditWriter(appender, new BatchPreparer(master, keyring, opts.now), opts);
+  let sink: EntrySink<unknown> | null = null;
+  if (file && opts.worker !== false) {
+    sink = startAuditWorker(file, signer, master, { sync: opts.sqliteSync ?? 'normal', ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}) });
+  }
+  const onWorker = sink !== null;
+  if (!sink) {
+    const appender: LedgerAppender = file ? new InThreadSqliteAppender(file, signer, { sync: opts.sqliteSync ?? 'normal' }) : new KyselyAppender(db, opts.store.kind, signer);
+    sink = new PreparingSink(appender, new BatchPreparer(master, keyring, opts.now), (refs) => keyring.forget(refs));
+  }
+  const writer: AuditWriter = new AuditWriter(sink, opts);
   return {
-    store: opts.store, db, signer, master, keyring, writer,
+    store: opts.store, db, signer, master, keyring, writer, onWorker,
     append: (e) => writer.append(e),
     appendAndWait: (e) => writer.appendAndWait(e),
     flush: () => writer.flush(),
     checkpoint: () => writer.checkpoint(),
+    forgetSubjectKeys: (refs) => sink.forget(refs),
     close: () => writer.close(),
   };
 }

@@ -98,6 +98,13 @@ export interface AuditEntry {
   dataSubject?: string;
   /** Non-personal inputs, or hashes of inputs (e.g. `messages_sha256`). */
   inputs?: JsonObject;
+  /**
+   * Inputs to store hashed, hashed off the request path: each member is stored in `inputs` under
+   * its name as the hex SHA-256 of its `JSON.stringify` text (members whose text is undefined are
+   * skipped). The ledger serialises or hashes them during `append()`, so the caller may mutate them
+   * afterwards (e.g. `{ messages_sha256: request.messages }`).
+   */
+  digests?: { [name: string]: unknown };
   /** Personal data: encrypted per data subject; erasing the subject makes it unreadable. */
   personal?: JsonObject;
   decision?: AuditDecision;

@@ -1,22 +1,27 @@
 /**
- * Worker thread that owns the ledger's SQLite write connection: chains and inserts prepared
- * batches and signs checkpoints, beside the event loop instead of on it.
- * In: `{ id, op: 'append', batch }` (a ColumnarBatch) | `{ id, op: 'checkpoint', now }` | `{ op: 'close' }`.
+ * Worker thread that owns the ledger's SQLite write connection: prepares raw entry batches (subject
+ * keys, encryption, canonical JSON, hashes, chaining), inserts them and signs checkpoints, beside
+ * the event loop instead of on it (see {@link EntryLedgerCore}).
+ * In: `{ id, op: 'append', items, want }` (entries encoded by `encodeEntry`) | `{ id, op: 'checkpoint', now }`
+ * | `{ op: 'forget', refs }` | `{ op: 'close' }`.
  * Out: `{ id, result }` | `{ id, error, code }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { EntryLedgerCore } from './entry-ledger-core.js';
 import { signerFromPrivatePem } from './key-material.js';
 import { openLedgerConnection, type SqliteSync } from './ledger-appender.js';
-import type { ColumnarBatch } from './columnar-batch.js';
-import { SqliteLedgerCore } from './sqlite-ledger-core.js';
 
-const { file, privatePem, sync, busyTimeoutMs } = workerData as { file: string; privatePem: string; sync: SqliteSync; busyTimeoutMs: number };
+const { file, privatePem, master, sync, busyTimeoutMs } = workerData as { file: string; privatePem: string; master: string; sync: SqliteSync; busyTimeoutMs: number };
 const db = openLedgerConnection(file, sync, busyTimeoutMs);
 db.pragma('cache_size = -65536');
 db.pragma(`wal_autocheckpoint = ${Number(process.env.DACA_AUDIT_WAL_PAGES ?? 10000)}`);
-const core = new SqliteLedgerCore(db, signerFromPrivatePem(privatePem));
+const core = new EntryLedgerCore(db, signerFromPrivatePem(privatePem), Buffer.from(master, 'base64'));
 
-type Msg = { id: number; op: 'append'; batch: ColumnarBatch } | { id: number; op: 'checkpoint'; now: number } | { op: 'close' };
+type Msg =
+  | { id: number; op: 'append'; items: string[]; want: number[] }
+  | { id: number; op: 'checkpoint'; now: number }
+  | { op: 'forget'; refs: string[] }
+  | { op: 'close' };
 
 parentPort!.on('message', (m: Msg) => {
   if (m.op === 'close') {
@@ -24,9 +29,12 @@ parentPort!.on('message', (m: Msg) => {
     parentPort!.close();
     return;
   }
+  if (m.op === 'forget') {
+    core.forget(m.refs);
+    return;
+  }
   try {
-    core.begin();
-    const result = m.op === 'append' ? core.appendBegun(m.batch) : core.checkpointBegun(m.now);
+    const result = m.op === 'append' ? core.appendEntries(m.items, m.want) : core.checkpoint(m.now);
     parentPort!.postMessage({ id: m.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? null });

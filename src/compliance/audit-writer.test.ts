@@ -6,6 +6,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { AuditWriter } from './audit-writer.js';
 import { BatchPreparer } from './batch-preparer.js';
+import { PreparingSink } from './preparing-sink.js';
 import { loadAuditSigner } from './key-material.js';
 import { InThreadSqliteAppender, type LedgerAppender } from './ledger-appender.js';
 import type { LedgerTables } from './ledger-tables.js';
@@ -47,7 +48,7 @@ async function counting(): Promise<{ appender: LedgerAppender; calls: number[]; 
 describe('AuditWriter', () => {
   it('group-commits concurrent strict appends: far fewer transactions than records, each caller gets its own receipt', async () => {
     const { appender, calls, preparer } = await counting();
-    const w = new AuditWriter(appender, preparer, { flushMs: 10_000 });
+    const w = new AuditWriter(new PreparingSink(appender, preparer), { flushMs: 10_000 });
     const receipts = await Promise.all(Array.from({ length: 300 }, (_, i) => w.appendAndWait(requestEntry(i))));
     expect(receipts.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(calls.reduce((a, b) => a + b, 0)).toBe(300);
@@ -57,7 +58,7 @@ describe('AuditWriter', () => {
 
   it('batches appends by size and time, and flushes on close', async () => {
     const { appender, calls, preparer, db } = await counting();
-    const w = new AuditWriter(appender, preparer, { flushMs: 20, batchSize: 100 });
+    const w = new AuditWriter(new PreparingSink(appender, preparer), { flushMs: 20, batchSize: 100 });
     for (let i = 0; i < 250; i++) w.append(requestEntry(i));
     expect(calls).toEqual([]); // nothing written on the request path
     await new Promise((r) => setTimeout(r, 60));
@@ -71,7 +72,7 @@ describe('AuditWriter', () => {
   it('rejects strict waiters of a failed batch, reports the error, and retries the records', async () => {
     const { appender, calls, failNext, preparer } = await counting();
     const errors: unknown[] = [];
-    const w = new AuditWriter(appender, preparer, { flushMs: 5, onError: (e) => errors.push(e) });
+    const w = new AuditWriter(new PreparingSink(appender, preparer), { flushMs: 5, onError: (e) => errors.push(e) });
     failNext.n = 1;
     await expect(w.appendAndWait(requestEntry(1))).rejects.toThrow('disk on fire');
     expect(errors).toHaveLength(1);

@@ -8,14 +8,12 @@
  * reported to `onError` (its strict waiters are rejected). Checkpoints are signed every
  * `checkpointEvery` records or `checkpointMs`, and on `close()`, which also flushes (SIGTERM).
  */
-import { InternalError } from '../errors.js';
+import { InternalError, InvalidRequestError } from '../errors.js';
 import { newAuditId } from './audit-id.js';
 import type { AuditEntry, AuditReceipt } from './audit-types.js';
 import type { Checkpoint } from './checkpoint.js';
-import type { LedgerAppender } from './ledger-appender.js';
-import type { BatchPreparer, NumberedBatch } from './batch-preparer.js';
-import { serialQueue } from './ledger-appender.js';
-import type { AppendResult, StampedEntry } from './prepare-records.js';
+import type { EntrySink } from './entry-sink.js';
+import type { AppendResult } from './prepare-records.js';
 
 /** Options of an AuditWriter. */
 export interface AuditWriterOptions {
@@ -40,9 +38,12 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
-/** Batches audit records into the ledger; see the module comment. */
-export class AuditWriter {
-  private buffer: StampedEntry[] = [];
+/**
+ * Batches audit records into the ledger; see the module comment. `T` is what an entry waits in
+ * (chosen by the sink: the entry itself, or its JSON text for the audit worker).
+ */
+export class AuditWriter<T = unknown> {
+  private buffer: T[] = [];
   /** Position (count of entries ever buffered) of buffer[0]. */
   private headPos = 0;
   private waiters: Waiter[] = [];
@@ -53,14 +54,10 @@ export class AuditWriter {
   private sinceCheckpoint = 0;
   private lastCheckpointAt: number;
   private checkpointing: Promise<Checkpoint | null> | null = null;
-  /** Prepares and hands batches to the appender strictly in order (commits may overlap). */
-  private readonly send = serialQueue();
-  private readonly appending = new Set<Promise<unknown>>();
   private readonly o: Required<AuditWriterOptions>;
 
   constructor(
-    private readonly appender: LedgerAppender,
-    private readonly preparer: BatchPreparer,
+    private readonly sink: EntrySink<T>,
     opts: AuditWriterOptions = {},
   ) {
     this.o = { now: Date.now, flushMs: 200, batchSize: 2000, maxBuffered: 1_000_000, checkpointEvery: 10_000, checkpointMs: 30_000, onError: () => {}, ...opts };
@@ -72,13 +69,16 @@ export class AuditWriter {
     return this.buffer.length;
   }
 
-  private stamp(entry: AuditEntry): StampedEntry {
+  /** Stamps and encodes an entry (the sink's encoding runs here, inside the caller's call). */
+  private stamp(entry: AuditEntry): { id: string; item: T } {
+    if (this.closed) throw new InternalError('the audit writer is closed');
     const ts = entry.ts ?? this.o.now();
-    return { entry, ts, id: newAuditId(ts) };
+    if (!Number.isSafeInteger(ts)) throw new InvalidRequestError(`audit entry ts must be integer milliseconds, got ${String(ts)}`);
+    const id = newAuditId(ts);
+    return { id, item: this.sink.encode({ entry, ts, id }) };
   }
 
-  private push(e: StampedEntry): number {
-    if (this.closed) throw new InternalError('the audit writer is closed');
+  private push(e: T): number {
     if (this.buffer.length >= this.o.maxBuffered) {
       this.buffer.shift();
       this.headPos++;
@@ -96,11 +96,11 @@ export class AuditWriter {
    * ```
    */
   append(entry: AuditEntry): string {
-    const e = this.stamp(entry);
-    this.push(e);
+    const { id, item } = this.stamp(entry);
+    this.push(item);
     if (this.buffer.length >= this.o.batchSize) this.pump();
     else this.schedule();
-    return e.id;
+    return id;
   }
 
   /**
@@ -112,9 +112,9 @@ export class AuditWriter {
    * ```
    */
   appendAndWait(entry: AuditEntry): Promise<AuditReceipt> {
-    const e = this.stamp(entry);
-    const pos = this.push(e);
-    const p = new Promise<AuditReceipt>((resolve, reject) => this.waiters.push({ pos, id: e.id, resolve, reject }));
+    const { id, item } = this.stamp(entry);
+    const pos = this.push(item);
+    const p = new Promise<AuditReceipt>((resolve, reject) => this.waiters.push({ pos, id, resolve, reject }));
     this.pump();
     return p;
   }
@@ -129,13 +129,13 @@ export class AuditWriter {
     this.timer.unref();
   }
 
-  /** Starts batches while the appender accepts more. */
+  /** Starts batches while the sink accepts more. */
   private pump(): void {
     if (this.timer && !this.failures) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.buffer.length && this.inflight.size < this.appender.maxInFlight) {
+    while (this.buffer.length && this.inflight.size < this.sink.maxInFlight) {
       const n = Math.min(this.buffer.length, this.o.batchSize);
       const batch = n === this.buffer.length ? this.buffer : this.buffer.slice(0, n);
       this.buffer = n === this.buffer.length ? [] : this.buffer.slice(n);
@@ -156,29 +156,15 @@ export class AuditWriter {
     }
   }
 
-  private async write(batch: StampedEntry[], start: number, waiters: Waiter[]): Promise<void> {
-    let prepared: NumberedBatch | null = null;
+  private async write(batch: T[], start: number, waiters: Waiter[]): Promise<void> {
     try {
-      const sent = await this.send(async () => {
-        // Without a known head, wait for the batches in flight once so this one can be chained here.
-        if (!this.preparer.predicting && this.appending.size) await Promise.allSettled(this.appending);
-        prepared = await this.preparer.prepare(batch, waiters.map((w) => w.pos - start));
-        const done = this.appender.append(prepared.batch);
-        this.appending.add(done);
-        void done.then(
-          () => this.appending.delete(done),
-          () => this.appending.delete(done),
-        );
-        return { done };
-      });
-      const result: AppendResult = await sent.done;
-      this.preparer.settled(prepared!, result);
+      // The sink is called synchronously here, so batches reach it in the order they were cut.
+      const result: AppendResult = await this.sink.write(batch, waiters.map((w) => w.pos - start));
       this.failures = 0;
       for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve(result.receipts[i]!);
       this.sinceCheckpoint += batch.length;
       if (this.sinceCheckpoint >= this.o.checkpointEvery || this.o.now() - this.lastCheckpointAt >= this.o.checkpointMs) void this.checkpoint().catch(this.o.onError);
     } catch (e) {
-      if (prepared) this.preparer.failed(prepared);
       this.failures++;
       this.o.onError(e);
       for (const w of waiters) w.reject(e);
@@ -208,13 +194,13 @@ export class AuditWriter {
     if (this.checkpointing) return this.checkpointing;
     this.sinceCheckpoint = 0;
     this.lastCheckpointAt = this.o.now();
-    this.checkpointing = this.appender.checkpoint(this.o.now()).finally(() => {
+    this.checkpointing = this.sink.checkpoint(this.o.now()).finally(() => {
       this.checkpointing = null;
     });
     return this.checkpointing;
   }
 
-  /** Flushes (retrying a failing store a few times), signs a final checkpoint and closes the appender. */
+  /** Flushes (retrying a failing store a few times), signs a final checkpoint and closes the sink. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
@@ -228,6 +214,6 @@ export class AuditWriter {
     await this.checkpoint().catch(this.o.onError);
     for (const w of this.waiters) w.reject(new InternalError('the audit writer closed before the record was stored'));
     this.waiters = [];
-    await this.appender.close();
+    await this.sink.close();
   }
 }

@@ -4,6 +4,7 @@
  * and chain hashes. Pure functions; the appenders do the I/O.
  */
 import { defaultRecordClass, type AuditEntry, type AuditReceipt } from './audit-types.js';
+import { resolveDigests } from './entry-codec.js';
 import { canonicalHeader, canonicalPart, chainHash, partHash, type RecordHeader } from './record-hash.js';
 import { encryptPersonal, subjectRef, type SubjectKey } from './subject-crypto.js';
 import type { NewSubjectKeyRow } from './subject-keyring.js';
@@ -84,7 +85,7 @@ export function prepareRecords(entries: readonly StampedEntry[], master: Buffer,
   const out: PreparedRecord[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const st = entries[i]!;
-    const e = st.entry;
+    const e = st.entry.digests === undefined ? st.entry : resolveDigests(st.entry);
     const subject = dataSubjectOf(st);
     const ref = subject === null ? null : subjectRef(master, subject);
     const body = canonicalPart({ decision: e.decision, outcome: e.outcome, cost_micros: e.costMicros, detail: e.detail });

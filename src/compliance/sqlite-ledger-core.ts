@@ -9,7 +9,7 @@ import { signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { AuditSigner } from './key-material.js';
 import { MerkleFrontier, leafHash } from './merkle.js';
 import { chainColumnsUnderLock, type BatchColumns, type ColumnarBatch } from './columnar-batch.js';
-import type { AppendResult } from './prepare-records.js';
+import type { AppendResult, ChainHead } from './prepare-records.js';
 import { GENESIS_HASH } from './record-hash.js';
 
 type Stmt = Database.Statement;
@@ -46,16 +46,24 @@ export class SqliteLedgerCore {
     this.db.exec('BEGIN IMMEDIATE');
   }
 
-  private head(): { seq: number; hash: string } {
-    const h = this.selHead.get() as { seq: number; hash: string } | undefined;
+  /** Rolls back the open transaction, if any. */
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  /** The ledger's head (read inside a transaction opened by {@link begin} it stays the head until commit). */
+  head(): ChainHead {
+    const h = this.selHead.get() as ChainHead | undefined;
     return h ?? { seq: 0, hash: GENESIS_HASH };
   }
 
-  /** Appends a batch inside a transaction opened by {@link begin}; commits, or rolls back and throws. */
-  appendBegun(batch: ColumnarBatch): AppendResult {
+  /**
+   * Appends a batch inside a transaction opened by {@link begin}; commits, or rolls back and throws.
+   * `before` is the head when the caller already read it in this transaction.
+   */
+  appendBegun(batch: ColumnarBatch, before: ChainHead = this.head()): AppendResult {
     try {
       for (const k of batch.newKeys) this.insKey.run(k.kid, k.subjectRef, k.wrapped, k.createdAt);
-      const before = this.head();
       const result = chainColumnsUnderLock(batch, before);
       const c = batch.cols;
       const n = batch.n;
@@ -86,7 +94,7 @@ export class SqliteLedgerCore {
       else this.frontier = null;
       return result;
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.rollback();
       this.frontier = null;
       throw e;
     }

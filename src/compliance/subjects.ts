@@ -41,7 +41,7 @@ export async function eraseSubject(ledger: AuditLedger, subjectId: string, actor
   } finally {
     if (sqlite) await sql`PRAGMA secure_delete = OFF`.execute(ledger.store.db);
   }
-  ledger.keyring.forget([ref]);
+  ledger.forgetSubjectKeys([ref]);
   const counted = await db.selectFrom('audit_records').select((eb) => eb.fn.countAll().as('n')).where('subject_ref', '=', ref).executeTakeFirst();
   const records = Number(counted?.n ?? 0);
   await ledger.appendAndWait({ kind: 'admin_action', tenant: '*', actor, class: 'admin', detail: { action: 'subject_erased', subject_ref: ref, keys_destroyed: destroyed, records } });

@@ -1,23 +1,36 @@
 /**
- * The main-thread side of the audit worker (see audit-worker.ts). Returns null when the compiled
- * worker is not available (e.g. running from TypeScript sources under vitest); callers then use
- * the in-thread appender, which runs the same {@link SqliteLedgerCore}.
+ * The main-thread side of the audit worker (see audit-worker.ts): an {@link EntrySink} whose
+ * `encode()` is one `JSON.stringify` of the entry and whose `write()` posts the batch in one message;
+ * canonical JSON, hashing, encryption, chaining and the insert all happen on the worker. Returns
+ * null when the compiled worker is not available (e.g. running from TypeScript sources under
+ * vitest); callers then prepare in-thread ({@link PreparingSink}).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors.js';
 import type { Checkpoint } from './checkpoint.js';
+import { encodeEntry } from './entry-codec.js';
+import type { EntrySink } from './entry-sink.js';
 import { privatePemOf, type AuditSigner } from './key-material.js';
-import type { LedgerAppender, SqliteSync } from './ledger-appender.js';
-import type { AppendResult, PreparedBatch } from './prepare-records.js';
-import { toColumns } from './columnar-batch.js';
+import type { SqliteSync } from './ledger-appender.js';
+import type { AppendResult } from './prepare-records.js';
+
+/** Options of {@link startAuditWorker}. */
+export interface AuditWorkerOptions {
+  sync?: SqliteSync;
+  busyTimeoutMs?: number;
+  /** The compiled worker module (default: audit-worker.js beside this module). */
+  workerUrl?: URL;
+}
 
 /** Starts the audit worker for a SQLite file, or returns null when it cannot run here. */
-export function startWorkerAppender(file: string, signer: AuditSigner, opts: { sync?: SqliteSync; busyTimeoutMs?: number } = {}): LedgerAppender | null {
-  const url = new URL('./audit-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null;
-  const worker = new Worker(url, { workerData: { file, privatePem: privatePemOf(signer), sync: opts.sync ?? 'normal', busyTimeoutMs: opts.busyTimeoutMs ?? 10_000 } });
+export function startAuditWorker(file: string, signer: AuditSigner, master: Buffer, opts: AuditWorkerOptions = {}): EntrySink<string> | null {
+  const url = opts.workerUrl ?? new URL('./audit-worker.js', import.meta.url);
+  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
+  const worker = new Worker(url, {
+    workerData: { file, privatePem: privatePemOf(signer), master: master.toString('base64'), sync: opts.sync ?? 'normal', busyTimeoutMs: opts.busyTimeoutMs ?? 10_000 },
+  });
   worker.unref();
   let next = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -37,20 +50,24 @@ export function startWorkerAppender(file: string, signer: AuditSigner, opts: { s
   });
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new InternalError(`the audit worker exited with code ${code}`)));
-  const call = <T>(msg: Record<string, unknown>): Promise<T> => {
+  const call = <T>(msg: { op: 'append'; items: string[]; want: number[] } | { op: 'checkpoint'; now: number }): Promise<T> => {
     if (dead) return Promise.reject(dead);
     const id = next++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.ref(); // keep the process alive while a write is in flight
+      if (pending.size === 1) worker.ref(); // keep the process alive while a write is in flight
       worker.postMessage({ ...msg, id });
     });
   };
   return {
     maxInFlight: 2,
-    // Columns cross by structured clone: no JSON to build or parse, no object per record.
-    append: (batch: PreparedBatch) => call<AppendResult>({ op: 'append', batch: toColumns(batch) }),
+    encode: encodeEntry,
+    // The batch's strings in one message: copying them is cheaper than joining them first.
+    write: (items: string[], want: number[]) => call<AppendResult>({ op: 'append', items, want }),
     checkpoint: (now: number) => call<Checkpoint | null>({ op: 'checkpoint', now }),
+    forget(refs: string[]) {
+      if (!dead) worker.postMessage({ op: 'forget', refs });
+    },
     async close() {
       if (dead) return;
       const exited = new Promise<void>((r) => worker.once('exit', () => r()));
