@@ -179,7 +179,7 @@ export function registerRollout(program: Command): void {
       process.stdout.write('no history\n');
       return;
     }
-    output(!!f.json, r, r.data.map((h) => ({ time: when(h.time), group: h.group, event: h.kind, rollout: h.rollout ?? '', by: h.actor, what: h.summary })));
+    output(!!f.json, r, r.data.map((h) => ({ time: when(h.time), group: h.group, event: h.kind, rollout: h.rollout ?? '', by: h.actor, what: h.summary.length > 160 ? `${h.summary.slice(0, 157)}...` : h.summary })));
   });
 
   withConnection(

@@ -250,7 +250,8 @@ export class RolloutService {
         .filter((c) => !c.rolloutId)
         .map((c) => ({ id: c.id, ts: c.ts, scope: c.scope, kind: c.version ? 'alias_set' : 'alias_removed', rollout: null, actor: c.actor, summary: `alias '${c.name}': ${c.previous ?? '(none)'} → ${c.version || '(removed)'} (${c.reason})` })),
     ];
-    return out.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const seq = (id: string): string => id.slice(id.indexOf('_') + 1); // ids sort by creation after their prefix
+    return out.sort((a, b) => a.ts - b.ts || (seq(a.id) < seq(b.id) ? -1 : seq(a.id) > seq(b.id) ? 1 : 0));
   }
 }
 

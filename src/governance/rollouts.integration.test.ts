@@ -8,7 +8,9 @@
  * - `rollout rollback` of a group returns its stable alias to the previous kept version;
  * - every step is a `model_change` audit record and shows in the history.
  */
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerRollout } from '../cli/rollout.js';
 import type { RunningDaca } from '../server/serve.js';
 import { ManualClock } from '../telemetry/analytics/clock.js';
 import { startTestDaca, TEST_ADMIN_KEY } from '../../test/support/in-process-daca.js';
@@ -205,5 +207,22 @@ describe('rollouts through the real gateway', () => {
     expect(kinds).toContain('promoted');
     expect(kinds.filter((k) => k === 'rolled_back')).toHaveLength(2);
     expect(kinds).toContain('alias_set');
+  });
+
+  it('prints the history with the automatic decisions (daca rollout history)', async () => {
+    const program = new Command().exitOverride();
+    registerRollout(program);
+    let out = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'daca', 'rollout', 'history', '-g', 'support', '--url', daca.url, '--admin-key', TEST_ADMIN_KEY]);
+    } finally {
+      process.stdout.write = write;
+    }
+    if (process.env.SHOW_HISTORY) console.log(out);
+    expect(out).toMatch(/rolled_back\s+ro_\w+\s+system:rollout-analysis\s+team:support: canary v2 rolled back to v1; guard breached: error_rate > stable \+ 5%/);
+    expect(out).toMatch(/promoted\s+ro_\w+\s+system:rollout-analysis\s+team:support: v3 promoted to stable \(was v1\); promotion criterion met: success \+5%/);
+    expect(out).toMatch(/rolled_back\s+ro_\w+\s+key:admin\s+.*manual test/);
   });
 });
