@@ -12,6 +12,7 @@ import { registerAgents } from './agents.js';
 import { registerAlerts } from './alerts.js';
 import { registerBudgets } from './budgets.js';
 import { registerCost } from './cost.js';
+import { registerDemo } from './demo.js';
 import { registerModels } from './models.js';
 import { registerRollout } from './rollout.js';
 import { registerKeys } from './keys.js';
@@ -45,6 +46,7 @@ registerAudit(program);
 registerSubjects(program);
 registerMesh(program);
 registerCost(program);
+registerDemo(program);
 registerModels(program);
 registerRollout(program);
 
