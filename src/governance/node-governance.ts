@@ -10,6 +10,7 @@ import { Governance } from './governance.js';
 
 type NodeLike = Pick<Services, 'store' | 'spec' | 'catalog' | 'recorder' | 'dataDir' | 'logger'> & {
   gateway: { useRollouts(router: RolloutRouter | null): void };
+  close?: () => Promise<void>;
 };
 
 interface Entry {
@@ -41,6 +42,14 @@ export function governanceOf(s: NodeLike): Entry {
     onError: (err, what) => s.logger.error({ err }, what),
   });
   s.gateway.useRollouts(gov.router);
+  // Until services.ts closes governance itself: stop the schedule and write pending facts before the store closes.
+  if (typeof s.close === 'function') {
+    const close = s.close.bind(s);
+    s.close = async () => {
+      await closeGovernanceOf(s).catch((err: unknown) => s.logger.error({ err }, 'closing model governance failed'));
+      await close();
+    };
+  }
   const ready = gov.open().catch((err: unknown) => {
     s.logger.error({ err }, 'model governance failed to open; requests use the spec models');
     return gov;
