@@ -22,6 +22,9 @@ import { registerUp } from './up.js';
 import { registerUsage } from './usage.js';
 import { registerUsageExport } from './usage-export.js';
 import { registerValidate } from './validate.js';
+import { registerPlan } from './plan.js';
+import { registerApply } from './apply.js';
+import { registerSpec } from './spec.js';
 import { registerEval } from './eval.js';
 
 const program = new Command();
@@ -49,6 +52,9 @@ registerCost(program);
 registerDemo(program);
 registerModels(program);
 registerRollout(program);
+registerPlan(program);
+registerApply(program);
+registerSpec(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);
