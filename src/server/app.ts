@@ -1,7 +1,11 @@
 /**
  * The HTTP app: gateway routes under `/v1`, admin API under `/api`, operational endpoints.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { FastRoutesOptions, HotHandler } from './fast-routes.js';
+
+/** The hot gateway routes of an app, for serving them without the framework adapter (see fast-routes.ts). */
+export const fastRoutesOf = new WeakMap<object, FastRoutesOptions>();
 import { chatCompletionsHandler } from '../gateway/chat-route.js';
 import { embeddingsHandler } from '../gateway/embeddings-route.js';
 import { messagesHandler } from '../gateway/messages-route.js';
@@ -54,10 +58,12 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   });
 
   const v1 = new Hono<{ Variables: DacaVariables }>();
-  v1.use('*', requireKey(s.keyRing));
-  v1.post('/chat/completions', chatCompletionsHandler(deps));
-  v1.post('/messages', messagesHandler(deps));
-  v1.post('/embeddings', embeddingsHandler(deps));
+  const v1Auth = requireKey(s.keyRing);
+  const hot = { chat: chatCompletionsHandler(deps), messages: messagesHandler(deps), embeddings: embeddingsHandler(deps) };
+  v1.use('*', v1Auth);
+  v1.post('/chat/completions', hot.chat);
+  v1.post('/messages', hot.messages);
+  v1.post('/embeddings', hot.embeddings);
   v1.get('/models', modelsHandler(s.catalog, Math.floor(Date.now() / 1000)));
   app.route('/v1', v1);
 
@@ -98,6 +104,15 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   const onError = errorHandler((err, c) => s.logger.error({ err, path: c.req.path }, 'request failed'));
   app.notFound((c) => onError(new NotFoundError(`no route ${c.req.method} ${c.req.path}; see the README for daca's HTTP surface`), c));
   app.onError(onError);
+  fastRoutesOf.set(app, {
+    routes: new Map<string, HotHandler>([
+      ['/v1/chat/completions', hot.chat as HotHandler],
+      ['/v1/messages', hot.messages as HotHandler],
+      ['/v1/embeddings', hot.embeddings as HotHandler],
+    ]),
+    auth: v1Auth as MiddlewareHandler,
+    onError: onError as FastRoutesOptions['onError'],
+  });
   return app;
 }
 

@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createApp, fastRoutesOf } from './app.js';
+import { withFastRoutes } from './fast-routes.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 
 /** Options of a daca node. */
@@ -30,7 +31,9 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
   const services = await createServices(opts);
   const state = { ready: true };
   const app = createApp(services, state);
-  const server = createServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch));
+  const honoListener = getRequestListener(app.fetch);
+  const fast = fastRoutesOf.get(app);
+  const server = createServer({ keepAliveTimeout: 65_000 }, fast && process.env.DACA_FAST_ROUTES !== '0' ? withFastRoutes(fast, honoListener) : honoListener);
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
