@@ -81,6 +81,8 @@ export class MemoryBus implements Bus {
   private readonly window: number;
   private readonly now: () => number;
   private closed = false;
+  private burst = 0;
+  private yielding = false;
 
   constructor(opts: MemoryBusOptions = {}) {
     this.maxMessages = opts.maxMessages ?? 100_000;
@@ -208,10 +210,23 @@ export class MemoryBus implements Bus {
   private pump(c: Consumer): void {
     if (c.scheduled || c.subs.length === 0 || c.backlog === 0) return;
     c.scheduled = true;
-    queueMicrotask(() => {
+    const run = (): void => {
       c.scheduled = false;
       this.deliver(c);
-    });
+    };
+    // Deliveries chain as microtasks; after a burst, yield to the event loop so timers and I/O
+    // are not starved by a publish → handle → publish loop.
+    if (++this.burst < 2048) queueMicrotask(run);
+    else {
+      if (!this.yielding) {
+        this.yielding = true;
+        setImmediate(() => {
+          this.yielding = false;
+          this.burst = 0;
+        });
+      }
+      setImmediate(run);
+    }
   }
 
   private deliver(c: Consumer): void {
