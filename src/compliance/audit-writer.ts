@@ -3,8 +3,8 @@
  *
  * `append()` stamps the entry (id, timestamp), buffers it and returns its id at once; a timer
  * flushes every `flushMs` or when `batchSize` records wait. `appendAndWait()` (strict durability)
- * resolves only once the record is committed; strict appends that arrive while a batch is being
- * written share the next transaction (group commit). A failed batch is retried with backoff and
+ * resolves only once the record is committed; strict appends made in the same turn of the event
+ * loop, or while a batch is being written, share the next transaction (group commit). A failed batch is retried with backoff and
  * reported to `onError` (its strict waiters are rejected). Checkpoints are signed every
  * `checkpointEvery` records or `checkpointMs`, and on `close()`, which also flushes (SIGTERM).
  */
@@ -49,6 +49,7 @@ export class AuditWriter<T = unknown> {
   private waiters: Waiter[] = [];
   private inflight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
+  private soon = false;
   private failures = 0;
   private closed = false;
   private sinceCheckpoint = 0;
@@ -115,7 +116,15 @@ export class AuditWriter<T = unknown> {
     const { id, item } = this.stamp(entry);
     const pos = this.push(item);
     const p = new Promise<AuditReceipt>((resolve, reject) => this.waiters.push({ pos, id, resolve, reject }));
-    this.pump();
+    // Strict appends made in the same turn of the event loop (e.g. several responses finishing in
+    // one poll phase) share one batch and one message to the appender.
+    if (!this.soon) {
+      this.soon = true;
+      setImmediate(() => {
+        this.soon = false;
+        this.pump();
+      });
+    }
     return p;
   }
 

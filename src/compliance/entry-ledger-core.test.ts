@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,12 +31,12 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 
 /** The compiled worker, when `npm run build` has compiled the current sources (CI builds before testing). */
 const distWorker = new URL('../../dist/src/compliance/audit-worker.js', import.meta.url);
-const distFresh = ((): boolean => {
-  const built = fileURLToPath(new URL('../../dist/src/compliance/entry-ledger-core.js', import.meta.url));
-  if (!existsSync(fileURLToPath(distWorker)) || !existsSync(built)) return false;
-  const src = ['entry-ledger-core.ts', 'entry-codec.ts', 'prepare-records.ts', 'audit-worker.ts', 'sqlite-subject-keys.ts', 'sqlite-ledger-core.ts'];
-  return src.every((f) => statSync(fileURLToPath(new URL(`./${f}`, import.meta.url))).mtimeMs <= statSync(built).mtimeMs);
-})();
+const distFresh = readdirSync(fileURLToPath(new URL('.', import.meta.url)))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  .every((f) => {
+    const built = fileURLToPath(new URL(`../../dist/src/compliance/${f.replace(/\.ts$/, '.js')}`, import.meta.url));
+    return existsSync(built) && statSync(built).mtimeMs >= statSync(fileURLToPath(new URL(`./${f}`, import.meta.url))).mtimeMs;
+  });
 
 const stores: Store[] = [];
 const closers: (() => unknown)[] = [];
