@@ -14,6 +14,7 @@ import type { AgentDefinition } from '../runtime/define-agent.js';
 import type { AgentIdentity, AgentModelClient } from '../runtime/model-client.js';
 import type { AgentMessage, AgentReply, HostedAgent, InvokeOptions, JsonValue } from '../runtime/types.js';
 import { RealClock, type Clock, type ClockTimer } from './clock.js';
+import type { Deadlock, WaitForGraph } from './safety/wait-for-graph.js';
 
 /** Where passivated instance state is kept. */
 export interface AgentStateStore {
@@ -112,6 +113,24 @@ export interface AgentPoolOptions {
   mesh?: MeshCaller;
   /** Errors of fire-and-forget turns. */
   onError?: (e: unknown) => void;
+  /**
+   * Deadlock detection over `ctx.callAgent`: every outstanding call is an edge of this wait-for
+   * graph (caller instance → callee instance); `resolveDeadlocks()` (and, with `deadlockCheckMs`,
+   * a periodic check) fails the youngest call of each cycle with `deadlock`, and calls older than
+   * `callTimeoutMs` fail with `timeout`.
+   */
+  waits?: WaitForGraph;
+  deadlockCheckMs?: number;
+  callTimeoutMs?: number;
+  /** Called with each deadlock found (before it is resolved). */
+  onDeadlock?: (d: Deadlock) => void;
+}
+
+interface OutstandingCall {
+  waiter: string;
+  holder: string;
+  what: string;
+  abort: (r: AgentReply) => void;
 }
 
 const NO_MODELS: AgentModelClient = { chat: () => Promise.reject(Object.assign(new Error('this pool has no model client'), { code: 'no_model', status: 500 })) };
@@ -136,12 +155,71 @@ export class AgentPool implements AgentHost {
   private idleWaiters: (() => void)[] = [];
   private busyCount = 0;
   private queuedCount = 0;
+  private readonly calls = new Map<string, OutstandingCall>();
+  private callSeq = 0;
+  /** Deadlocks found and resolved so far. */
+  deadlocksResolved = 0;
 
   constructor(private readonly opts: AgentPoolOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
     this.states = opts.states ?? new MemoryStateStore();
     this.models = opts.models ?? NO_MODELS;
     this.mesh = opts.mesh ?? { call: (t, id, m, o) => this.invoke(t, id, m, o) };
+    if (opts.waits && opts.deadlockCheckMs) {
+      const every = opts.deadlockCheckMs;
+      const tick = (): void => {
+        this.resolveDeadlocks();
+        this.clock.setTimer(every, tick);
+      };
+      this.clock.setTimer(every, tick);
+    }
+  }
+
+  /**
+   * Finds cycles of outstanding `ctx.callAgent` calls and fails the youngest call of each with
+   * `deadlock` (its caller's turn goes on and can back off); fails calls older than
+   * `callTimeoutMs` with `timeout`. Returns the deadlocks found.
+   */
+  resolveDeadlocks(): Deadlock[] {
+    const g = this.opts.waits;
+    if (!g) return [];
+    const found = g.deadlocks();
+    for (const d of found) {
+      this.opts.onDeadlock?.(d);
+      const e = d.edges.find((x) => x.waiter === d.victim)!;
+      const c = this.calls.get(e.what);
+      if (c) {
+        c.abort(failed('deadlock', `call from ${c.waiter} to ${c.holder} was the youngest wait in a deadlock (${d.cycle.join(' -> ')}) and was cancelled`));
+        this.deadlocksResolved++;
+      }
+    }
+    if (this.opts.callTimeoutMs !== undefined)
+      for (const e of g.expired(this.clock.now(), this.opts.callTimeoutMs)) this.calls.get(e.what)?.abort(failed('timeout', `call from ${e.waiter} to ${e.holder} took longer than ${this.opts.callTimeoutMs} ms`));
+    return found;
+  }
+
+  private meshFor(i: Instance): MeshCaller {
+    const g = this.opts.waits;
+    if (!g) return this.mesh;
+    return {
+      call: (type, id, message, o) => {
+        const holder = `${type}:${id ?? message.contextId ?? 'default'}`;
+        const what = `call-${++this.callSeq}`;
+        g.wait(i.key, holder, what, this.clock.now());
+        return new Promise<AgentReply>((resolve) => {
+          let done = false;
+          const finish = (r: AgentReply): void => {
+            if (done) return;
+            done = true;
+            g.release(i.key, holder, what);
+            this.calls.delete(what);
+            resolve(r);
+          };
+          this.calls.set(what, { waiter: i.key, holder, what, abort: finish });
+          this.mesh.call(type, id, message, o).then(finish, (e: unknown) => finish(failed('call_failed', (e as Error)?.message ?? String(e))));
+        });
+      },
+    };
   }
 
   /** Adds an agent type with its lifecycle policy. */
@@ -379,7 +457,7 @@ export class AgentPool implements AgentHost {
     };
     t.turns++;
     try {
-      const r = await runTurn(t.def, item.handler, i.id, item.message, i.state, effects, { identity, models: this.models, mesh: this.mesh, opts: item.opts });
+      const r = await runTurn(t.def, item.handler, i.id, item.message, i.state, effects, { identity, models: this.models, mesh: this.meshFor(i), opts: item.opts });
       if (i.epoch === epoch) i.state = r.state as JsonValue;
       return r.reply;
     } catch (e) {

@@ -62,7 +62,7 @@ export interface MarketEnv {
   /** Appends a deal or approval decision to the audit ledger. */
   audit(kind: 'deal' | 'approval', deal: string, actor: string, facts: { [k: string]: JsonValue }, summary: string, approved: boolean): void;
   /** A deal settled (bookkeeping, once per deal). */
-  settled(d: { deal: string; buyer: string; seller: string; sku: string; qty: number; amount: number; rounds: number }): void;
+  settled(d: { deal: string; buyer: string; seller: string; mediator: string; sku: string; qty: number; amount: number; rounds: number }): void;
   /** A need expired unserved. */
   expired(need: string): void;
   /** A durable step failed for a transient reason (the store is down): counted, then retried. */

@@ -405,16 +405,16 @@ export class Market implements MarketEnv {
   }
 
   /** @inheritDoc */
-  settled(d: { deal: string; buyer: string; seller: string; sku: string; qty: number; amount: number; rounds: number }): void {
+  settled(d: { deal: string; buyer: string; seller: string; mediator: string; sku: string; qty: number; amount: number; rounds: number }): void {
     const postedAt = this.metrics.postedAt.get(d.deal) ?? 0;
-    if (!this.metrics.settled({ ...d, postedAt, settledAt: this.clock.now() })) return;
+    if (!this.metrics.settled({ deal: d.deal, buyer: d.buyer, seller: d.seller, sku: d.sku, qty: d.qty, amount: d.amount, rounds: d.rounds, postedAt, settledAt: this.clock.now() })) return;
     if (this.restartAfter.delete(this.metrics.deals.size)) this.restartStore();
     this.open.delete(d.deal);
     this.starvation.served(d.buyer, d.deal);
     this.directory.sold(d.deal, d.seller, d.sku, d.qty);
     this.buyerCash.set(d.buyer, (this.buyerCash.get(d.buyer) ?? 0) - d.amount);
     const approval = d.amount > this.threshold;
-    this.audit('deal', d.deal, `mediator`, { buyer: d.buyer, seller: d.seller, sku: d.sku, qty: d.qty, amount: d.amount, rounds: d.rounds, approvalRequired: approval },
+    this.audit('deal', d.deal, d.mediator, { buyer: d.buyer, seller: d.seller, sku: d.sku, qty: d.qty, amount: d.amount, rounds: d.rounds, approvalRequired: approval },
       `settled ${d.deal}: ${d.qty} x ${d.sku} for $${(d.amount / 1e6).toFixed(2)} from ${d.seller} to ${d.buyer}`, true);
   }
 

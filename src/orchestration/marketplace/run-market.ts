@@ -34,6 +34,8 @@ export interface RunMarketOptions {
   onProgress?: (m: Market) => void;
   /** Called once the market is built (e.g. to keep a handle for live views). */
   onOpen?: (m: Market, s: Services) => void;
+  /** Called after the run, before the node closes (tests look at audit, approvals, usage). */
+  inspect?: (m: Market, s: Services) => Promise<void>;
 }
 
 /** The outcome of a run. */
@@ -76,6 +78,7 @@ export async function runMarket(cfg: MarketConfig, opts: RunMarketOptions = {}):
     opts.onOpen?.(market, services);
     const report = await market.run();
     await services.recorder.flush();
+    await opts.inspect?.(market, services);
     return { report, market, dataDir };
   } finally {
     await market?.close();

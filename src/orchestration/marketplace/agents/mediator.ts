@@ -161,7 +161,7 @@ export function mediatorAgent(env: MarketEnv) {
       await ctx.schedule(2_000, 'onMessage', wrap({ t: 'resume', deal, attempt: a.attempt }));
       return;
     }
-    env.settled({ deal, buyer: a.need.buyer, seller: a.seller, sku: a.need.sku, qty: a.need.qty, amount, rounds: a.rounds });
+    env.settled({ deal, buyer: a.need.buyer, seller: a.seller, mediator: me, sku: a.need.sku, qty: a.need.qty, amount, rounds: a.rounds });
     env.log(deal, 'settled', me, { amount, qty: a.need.qty, duplicate: r.status === 'duplicate' });
     env.send(me, a.need.buyer, { t: 'settled', deal, attempt: a.attempt, sku: a.need.sku, qty: a.need.qty, amount });
     env.send(me, a.seller, { t: 'settled', deal, attempt: a.attempt, sku: a.need.sku, qty: a.need.qty, amount });
