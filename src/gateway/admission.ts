@@ -113,7 +113,7 @@ export async function admit(guards: GatewayGuards, call: GatewayCall, req: ChatR
   a.hold(ticket, reservation);
   try {
     if (guards.content) {
-      const { messages, reasons } = guards.content.checkInput(call.attribution.agent, req.messages);
+      const { messages, reasons } = await guards.content.checkInput(call.attribution.agent, req.messages, call);
       req.messages = messages;
       if (reasons.length) call.reasons.push(...reasons);
     }

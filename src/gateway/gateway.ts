@@ -72,6 +72,7 @@ export class Gateway {
   private rollouts: RolloutRouter | null;
   constructor(private readonly opts: GatewayOptions) {
     this.guards = opts.guards ?? {};
+    this.guards.content?.attachGateway({ chat: (c, r) => this.chat(c, r), recordFailure: (c, e) => this.recordFailure(c, e) });
     this.rollouts = opts.rollouts ?? null;
   }
 
@@ -181,7 +182,7 @@ export class Gateway {
       result = await this.governResult(call, req, result);
       const content = this.guards.content;
       if (content?.output) {
-        const checked = content.checkOutput(call.attribution.agent, result);
+        const checked = await content.checkOutput(call.attribution.agent, result, call);
         if (checked.reasons.length) call.reasons.push(...checked.reasons);
         result = checked.result;
       }
@@ -240,7 +241,7 @@ export class Gateway {
       }
     }
     const content = this.guards.content;
-    if (content?.output && !adm.answer) source = content.filterStream(call.attribution.agent, source, (r) => call.reasons.push(...r));
+    if (content?.output && !adm.answer) source = content.filterStream(call.attribution.agent, source, (r) => call.reasons.push(...r), call);
     const governed = !adm.answer && this.governsToolCalls(call) ? holdToolCalls(source, (a) => this.governStreamedToolCalls(call, req, a.toolCalls, assembledResult(a))) : source;
     async function* run(): AsyncGenerator<ChatChunk> {
       const t = performance.now();

@@ -11,9 +11,12 @@
  *     deny_patterns: ["internal-project-\\w+"]
  *   agents:
  *     support-bot: { actions: { pii: log } }   # merged over the default policy
+ *   external:                # webhooks and LLM judges, after the deterministic tier (docs/guardrails.md)
+ *     - { name: policy-svc, type: webhook, url: "https://guard.internal/check", direction: input }
  * ```
  */
 import { z } from 'zod';
+import { ExternalGuardrailsSpecSchema } from '../external/external-spec.js';
 
 const Action = z.enum(['block', 'redact', 'log', 'off']);
 
@@ -54,6 +57,7 @@ export const GuardrailsSpecSchema = z
     output: z.boolean().default(true).describe('scan model output too (streamed output as it streams)'),
     policy: GuardrailPolicySpecSchema.default({}),
     agents: z.record(z.string(), GuardrailPolicySpecSchema).default({}),
+    external: ExternalGuardrailsSpecSchema.describe('external guardrails (webhooks, LLM judges), run after the deterministic ones'),
   })
   .strict();
 
