@@ -153,9 +153,15 @@ export class SimClock implements Clock {
     this.stopped = false;
     const wall0 = Date.now();
     const sim0 = this.t;
+    let yielded = performance.now();
     for (;;) {
       await this.settle();
       if (this.stopped) return;
+      // Everything above may be pure microtasks: let timers and I/O of the process run now and then.
+      if (performance.now() - yielded > 20) {
+        await new Promise<void>((r) => setImmediate(r));
+        yielded = performance.now();
+      }
       const next = this.heap[0];
       if (!next || next.at > until) {
         if (until !== Infinity && until > this.t) this.t = until;

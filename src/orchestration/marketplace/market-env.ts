@@ -54,7 +54,7 @@ export interface MarketEnv {
   /** The settlement compliance rule from the spec: null (allowed) or the reason an approval is needed. */
   approvalNeeded(mediator: string, amount: number, qty: number): string | null;
   /** Files an approval for a deal; returns its id. */
-  requestApproval(mediator: string, deal: string, reason: string, summary: string): Promise<string>;
+  requestApproval(mediator: string, deal: string, attempt: number, reason: string, summary: string): Promise<string>;
   /** Who decides approvals. */
   readonly approver: 'policy' | 'human';
   /** Decides an approval as the policy agent (idempotent); returns the final status. */

@@ -93,7 +93,8 @@ export class Market implements MarketEnv {
   readonly deals: DealLog;
   readonly waits = new WaitForGraph();
   readonly starvation: StarvationDetector;
-  readonly clock = new SimClock(0);
+  readonly clock: SimClock;
+  private readonly humanPending = new Map<string, { deal: string; attempt: number; mediator: string }>();
   readonly approver: 'policy' | 'human';
   ledger!: MarketLedger;
   private pool!: AgentPool;
@@ -120,6 +121,8 @@ export class Market implements MarketEnv {
     this.starvation = new StarvationDetector(cfg.starvationMs);
     this.faultRng = rng(cfg.seed ^ 0x5eed);
     this.approver = cfg.approver;
+    // With people deciding approvals, simulated time runs paced to the wall clock.
+    this.clock = new SimClock(0, cfg.approver === 'human' ? { pace: cfg.pace } : {});
     this.ref = new Map(this.scenario.skus.map((s) => [s.id, s.refMicros]));
     this.threshold = approvalThresholdMicros(deps.services.spec.spec);
   }
@@ -184,6 +187,7 @@ export class Market implements MarketEnv {
     every(30_000, () => this.watchdog());
     every(10_000, () => this.detectDeadlocks());
     every(300_000, async () => void this.invariantRuns.push(await this.checkNow(false)));
+    if (this.approver === 'human') every(5_000, () => this.relayHumanDecisions());
     this.scheduleFaults(end);
     await c.run(end);
     await this.pool.whenIdle();
@@ -362,12 +366,13 @@ export class Market implements MarketEnv {
   }
 
   /** @inheritDoc */
-  async requestApproval(mediator: string, deal: string, reason: string, summary: string): Promise<string> {
+  async requestApproval(mediator: string, deal: string, attempt: number, reason: string, summary: string): Promise<string> {
     const a = await this.deps.services.engines.approvals.request(
       { subject: { keyId: `agent:${mediator}`, tenant: 'market', team: 'mediators', agent: mediator, session: deal }, request: { model: 'settle_deal', messages: [{ role: 'user', content: summary }] } },
       { ruleId: 'tools:market-settlement', reason },
     );
     this.metrics.approvalsRequested++;
+    if (this.approver === 'human') this.humanPending.set(a.id, { deal, attempt, mediator });
     return a.id;
   }
 
@@ -543,6 +548,25 @@ export class Market implements MarketEnv {
         return;
       default:
         return;
+    }
+  }
+
+  /** Tells mediators about approvals people decided (`daca approvals approve|reject`, the dashboard). */
+  private async relayHumanDecisions(): Promise<void> {
+    for (const [id, p] of this.humanPending) {
+      let a;
+      try {
+        a = await this.deps.services.engines.approvals.get(id);
+      } catch (e) {
+        this.transient(e);
+        continue;
+      }
+      if (a.status === 'pending') continue;
+      this.humanPending.delete(id);
+      if (a.status === 'approved') this.metrics.approvalsApproved++;
+      else this.metrics.approvalsRejected++;
+      this.audit('approval', p.deal, a.decidedBy ?? 'system', { approvalId: id }, a.note ?? a.status, a.status === 'approved');
+      this.send('approvals', p.mediator, { t: 'decision', deal: p.deal, attempt: p.attempt, approvalId: id, approved: a.status === 'approved', by: a.decidedBy ?? 'system', note: a.note ?? a.status });
     }
   }
 

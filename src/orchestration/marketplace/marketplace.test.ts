@@ -64,6 +64,33 @@ describe('marketplace 100 / 50 / 10', () => {
     expect(f.feasible_served).toBeGreaterThanOrEqual(0.97);
   }, 120_000);
 
+  it('with --approver human, people decide large deals through the approvals service (paced clock)', async () => {
+    let person: NodeJS.Timeout | undefined;
+    const decided: string[] = [];
+    const { report, market } = await runMarket(
+      small({ approver: 'human', pace: 2_000, horizonMs: 10 * 60_000, deadlineMs: [5 * 60_000, 10 * 60_000] }),
+      {
+        onOpen: (_m, s) => {
+          person = setInterval(() => {
+            void s.engines.approvals.list({ status: 'pending' }).then(async (list) => {
+              for (const a of list) {
+                await s.engines.approvals.decide(a.id, { decision: 'approve', approver: { name: 'alice', keyId: 'human:alice' }, note: 'looks right' }).catch(() => {});
+                decided.push(a.id);
+              }
+            });
+          }, 20);
+        },
+      },
+    );
+    clearInterval(person);
+    expect(report.invariants.violations).toEqual([]);
+    expect(decided.length).toBeGreaterThan(0);
+    expect(report.approvals.approved).toBe(decided.length);
+    const big = [...market.metrics.deals.values()].filter((d) => d.amount > 1_000_000_000);
+    expect(big.length).toBeGreaterThan(0);
+    expect(report.figures.feasible_served).toBe(1);
+  }, 120_000);
+
   it('is reproducible: the same seed gives the same deals', async () => {
     const a = await runMarket(small({ buyers: 30, sellers: 15, mediators: 3, modelShare: 0 }));
     const b = await runMarket(small({ buyers: 30, sellers: 15, mediators: 3, modelShare: 0 }));

@@ -204,7 +204,7 @@ export function mediatorAgent(env: MarketEnv) {
     const me = name(ctx);
     const amount = a.price * a.need.qty;
     try {
-      a.approvalId ??= await env.requestApproval(me, deal, why, `settle ${deal}: ${a.need.qty} × ${a.need.sku} at $${(a.price / 1e6).toFixed(2)} from ${a.seller} to ${a.need.buyer} ($${(amount / 1e6).toFixed(2)})`);
+      a.approvalId ??= await env.requestApproval(me, deal, a.attempt, why, `settle ${deal}: ${a.need.qty} × ${a.need.sku} at $${(a.price / 1e6).toFixed(2)} from ${a.seller} to ${a.need.buyer} ($${(amount / 1e6).toFixed(2)})`);
     } catch (e) {
       env.transient(e);
       await ctx.schedule(2_000, 'onMessage', wrap({ t: 'resume', deal, attempt: a.attempt }));
