@@ -86,6 +86,22 @@ describe('LiveNode.apply', () => {
     expect(kinds).toEqual(['spec_change']);
   });
 
+  it('plans and applies over the admin API (/api/spec-ops)', async () => {
+    const admin = (path: string, body?: unknown): Promise<Response> =>
+      fetch(`${url}/api/spec-ops${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const v4 = v2.replace('limit_usd: 5', 'limit_usd: 7');
+    const plan = (await (await admin('/plan', { yaml: v4 })).json()) as { changes: { op: string; section: string; fields: { path: string; from: unknown; to: unknown }[] }[] };
+    expect(plan.changes).toEqual([{ op: 'change', section: 'budgets', id: 'scope=team,team=support,window=total', fields: [{ path: 'limit_usd', from: 5, to: 7 }] }]);
+    expect(await budgetLimits()).toEqual([5]);
+    const applied = (await (await admin('/apply', { yaml: v4 })).json()) as { swapped: boolean; version: { version: number } };
+    expect(applied).toMatchObject({ swapped: true, version: { version: 2 } });
+    expect(await budgetLimits()).toEqual([7]);
+    const back = v4.replace('limit_usd: 7', 'limit_usd: 5');
+    await admin('/apply', { yaml: back });
+    expect(await budgetLimits()).toEqual([5]);
+    expect(((await (await admin('/versions')).json()) as { versions: unknown[] }).versions).toHaveLength(3);
+  });
+
   it('a failing apply leaves the old spec in force', async () => {
     const before = live.spec.hash;
     const v3 = v2.replace('limit_usd: 5', 'limit_usd: 1');
@@ -99,6 +115,6 @@ describe('LiveNode.apply', () => {
     expect(live.spec.hash).toBe(before);
     expect(await budgetLimits()).toEqual([5]);
     expect((await chat('hello')).status).toBe(200);
-    expect((await listSpecVersions(live.base.dataDir)).length).toBe(1);
+    expect((await listSpecVersions(live.base.dataDir)).length).toBe(3);
   });
 });

@@ -34,6 +34,7 @@ import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
 import { costApi } from './api/cost.js';
 import { registryApi } from './api/registry.js';
 import { rolloutsApi } from './api/rollouts.js';
+import { specOpsApi } from './api/spec-ops.js';
 import { governanceOf } from '../governance/node-governance.js';
 import { requireKey, withUiSessions } from './auth.js';
 import { errorHandler } from './error-handler.js';
@@ -95,6 +96,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   const governance = governanceOf(s); // attaches the rollout router to the gateway now
   api.route('/rollouts', rolloutsApi(() => governance.ready));
   api.route('/registry', registryApi(() => governance.ready));
+  api.route('/spec-ops', specOpsApi(s));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
   // A2A agents at /a2a/<agent>/, the mesh's card at /.well-known/agent-card.json, agents as MCP tools at /mcp
