@@ -10,6 +10,8 @@ import { createApp } from '../server/app.js';
 import { createServices } from '../server/services.js';
 import { parseSpecText } from '../spec/loader.js';
 import { LiveNode } from './live-node.js';
+import { watchSpecFile } from './watch-spec.js';
+import { writeFileSync } from 'node:fs';
 import { listSpecVersions } from './spec-versions.js';
 import { auditOf } from '../compliance/node-audit.js';
 
@@ -116,5 +118,24 @@ describe('LiveNode.apply', () => {
     expect(await budgetLimits()).toEqual([5]);
     expect((await chat('hello')).status).toBe(200);
     expect((await listSpecVersions(live.base.dataDir)).length).toBe(3);
+  });
+
+  it('applies the spec file when it changes (daca up --watch), and keeps the spec in force when the file is invalid', async () => {
+    const file = join(live.base.dataDir, 'watched.yaml');
+    writeFileSync(file, v2);
+    const applied: number[] = [];
+    const errors: string[] = [];
+    const stop = watchSpecFile(file, live, { onApplied: (r) => applied.push(r.plan.changes.length), onError: (e) => errors.push(String(e)) }, 20);
+    try {
+      writeFileSync(file, v2.replace('limit_usd: 5', 'limit_usd: 6'));
+      for (let i = 0; i < 100 && !applied.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await budgetLimits()).toEqual([6]);
+      writeFileSync(file, 'models: [not valid');
+      for (let i = 0; i < 100 && !errors.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(errors.length).toBeGreaterThan(0);
+      expect(await budgetLimits()).toEqual([6]);
+    } finally {
+      stop();
+    }
   });
 });
