@@ -16,6 +16,8 @@ import { ApprovalsPage } from './pages/approvals';
 import { RolloutDetailPage } from './pages/rollouts-detail';
 import { RolloutsPage } from './pages/rollouts';
 import { LoginPage } from './pages/login';
+import { MarketDetailPage, MarketplacePage } from './pages/marketplace';
+import { MarketDealPage } from './pages/marketplace-deal';
 import { OverviewPage } from './pages/overview';
 import { SessionDetailPage } from './pages/session-detail';
 import { SessionsPage } from './pages/sessions';
@@ -29,6 +31,7 @@ const NAV = [
   { to: 'approvals', label: 'Approvals' },
   { to: 'rollouts', label: 'Rollouts' },
   { to: 'topology', label: 'Topology' },
+  { to: 'marketplace', label: 'Marketplace' },
 ] as const;
 
 function LiveStatus() {
@@ -64,6 +67,7 @@ function Page() {
   if (section === 'approvals') return <ApprovalsPage />;
   if (section === 'rollouts') return id ? <RolloutDetailPage id={id} /> : <RolloutsPage />;
   if (section === 'topology') return <TopologyPage />;
+  if (section === 'marketplace') return parts[2] ? <MarketDealPage market={id!} deal={parts[2]} /> : id ? <MarketDetailPage id={id} /> : <MarketplacePage />;
   return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;
 }
 
