@@ -122,7 +122,9 @@ export async function admit(guards: GatewayGuards, call: GatewayCall, req: ChatR
       if (v.action !== 'allow') throw toolBlockedError(v, 'input');
     }
     if (needsApproval) {
-      const approval = await approvals!.admit(approvalContextOf(call, req, { estimatedCostMicros: est!.micros }), call.approval);
+      // Guardrail findings (redacted or logged) can send a call for approval (`approvals.rules[].guardrails`).
+      const guardrailFlags = call.reasons.filter((r) => r.source === 'guardrail').map((r) => ({ guardrail: r.name, reason: r.detail ?? r.name }));
+      const approval = await approvals!.admit(approvalContextOf(call, req, { estimatedCostMicros: est!.micros, guardrailFlags }), call.approval);
       if (approval) {
         a.approval = approval;
         call.approvalRecord = { id: approval.id, status: approval.status as 'approved', ...(approval.decidedBy ? { by: approval.decidedBy } : {}) };
