@@ -8,6 +8,7 @@ import { faultsAt, marketConfig, type MarketConfig } from '../orchestration/mark
 import { formatHistory } from '../orchestration/marketplace/deal-log.js';
 import { formatReport } from '../orchestration/marketplace/market-report.js';
 import { runMarket } from '../orchestration/marketplace/run-market.js';
+import { PATTERN_DEMOS } from '../orchestration/patterns/demos.js';
 import { loadSpecFile } from '../spec/loader.js';
 import { CliError } from './admin-client.js';
 
@@ -49,6 +50,19 @@ export function marketConfigFromFlags(f: MarketFlags): MarketConfig {
 /** Registers `daca demo`. */
 export function registerDemo(program: Command): void {
   const demo = program.command('demo').description('run a demo scenario on a node of its own (sim provider, nothing to set up)');
+  demo
+    .command('pattern [name]')
+    .description(`run a coordination pattern: ${Object.keys(PATTERN_DEMOS).join(', ')} (no name: list them)`)
+    .action(async (name: string | undefined) => {
+      if (!name) {
+        for (const [n, d] of Object.entries(PATTERN_DEMOS)) console.log(`${n.padEnd(14)} ${d.about}`);
+        return;
+      }
+      const d = PATTERN_DEMOS[name];
+      if (!d) throw new CliError(`no pattern '${name}'; patterns: ${Object.keys(PATTERN_DEMOS).join(', ')}`);
+      console.log(`${name}: ${d.about}`);
+      await d.run((line) => console.log(`  ${line}`));
+    });
   demo
     .command('marketplace')
     .description('a marketplace of buyer, seller and mediator agents negotiating through daca (1,000 / 500 / 100 by default)')
