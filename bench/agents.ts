@@ -11,7 +11,7 @@
  * Baseline in the same run: the same state updates as plain function calls on a Map (no bus, no
  * pool), to show what the agent layer costs per message.
  *
- * `npm run bench:agents [-- --agents 10000 --seconds 10 --inflight 2000 --model-share 0.002]`
+ * `npm run bench:agents [-- --agents 10000 --seconds 10 --inflight 500 --model-share 0.002]`
  * prints a table and, last, one JSON line `{"live_agents","msgs_per_s","p99_ms","rss_mb_per_1k_agents"}`.
  */
 import { mkdtempSync } from 'node:fs';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
   options: {
     agents: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
-    inflight: { type: 'string', default: '2000' },
+    inflight: { type: 'string', default: '500' },
     'model-share': { type: 'string', default: '0.002' },
     types: { type: 'string', default: '4' },
   },
