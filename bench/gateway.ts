@@ -22,6 +22,8 @@ const flag = (name: string, dflt: number): number => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const durationMs = flag('duration', 3000);
+/** `--guardrails`: turn on every deterministic content guardrail (input and output) in daca's spec. */
+const withGuardrails = args.includes('--guardrails');
 const rounds = flag('rounds', 2);
 const children: ChildProcess[] = [];
 
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       'keys:',
       `  bench: { value: "${secret}", agent: bench-agent }`,
       'server: { dev_key: false }',
+      ...(withGuardrails ? ['guardrails: { policy: {} }'] : []),
     ].join('\n'),
   );
   const daca = await startChild([join(root, 'dist/src/cli/main.js'), 'up', '--port', '0', '--spec', 'daca.yaml', '--quiet'], work, { DACA_ADMIN_KEY: 'bench-admin-key-0123456789', DACA_LOG_LEVEL: 'warn' }, /(http:\/\/\S+)/);
@@ -134,6 +137,8 @@ async function main(): Promise<void> {
       daca_p50_ms: r3(stream.daca.p50_ms),
     },
     metered_requests: usage.totals.requests,
+    guardrails: withGuardrails,
+    tracing: !!process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
     errors: runs.reduce((n, r) => n + r.direct.errors + r.daca.errors, 0) + stream.direct.errors + stream.daca.errors,
   };
 
