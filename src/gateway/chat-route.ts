@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { DacaError, InternalError } from '../errors.js';
 import { parseChatBody, toChatRequest } from './openai-schema.js';
-import { readJsonBody } from './request-body.js';
+import { readCallBody } from './request-body.js';
 import { nodeBindings, SseWriter } from './node-response.js';
 import { dacaHeaders, formatCostHeader, meteredFailure, startCall, type DacaVariables, type GatewayRouteDeps } from './start-call.js';
 import type { GatewayCall } from './call.js';
@@ -15,14 +15,7 @@ import type { StreamingCall } from './gateway.js';
 export function chatCompletionsHandler(deps: GatewayRouteDeps) {
   const { gateway } = deps;
   return async (c: Context<{ Variables: DacaVariables }>): Promise<Response> => {
-    let raw: unknown;
-    let readError: unknown = null;
-    try {
-      raw = await readJsonBody(c, deps.maxBodyBytes);
-    } catch (e) {
-      readError = e;
-    }
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const { raw, obj, readError } = await readCallBody(c, deps.maxBodyBytes);
     const call = startCall(c, 'chat', {
       model: typeof obj.model === 'string' ? obj.model : '',
       stream: obj.stream === true,

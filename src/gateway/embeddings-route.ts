@@ -3,21 +3,14 @@
  */
 import type { Context } from 'hono';
 import { parseEmbeddingBody } from './openai-schema.js';
-import { readJsonBody } from './request-body.js';
+import { readCallBody } from './request-body.js';
 import { dacaHeaders, meteredFailure, startCall, type DacaVariables, type GatewayRouteDeps } from './start-call.js';
 
 /** Builds the embeddings handler. */
 export function embeddingsHandler(deps: GatewayRouteDeps) {
   const { gateway } = deps;
   return async (c: Context<{ Variables: DacaVariables }>): Promise<Response> => {
-    let raw: unknown;
-    let readError: unknown = null;
-    try {
-      raw = await readJsonBody(c, deps.maxBodyBytes);
-    } catch (e) {
-      readError = e;
-    }
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const { raw, obj, readError } = await readCallBody(c, deps.maxBodyBytes);
     const call = startCall(c, 'embeddings', { model: typeof obj.model === 'string' ? obj.model : '', stream: false, metadata: obj.metadata, user: obj.user }, deps.tracer);
     return meteredFailure(gateway, call, async () => {
       if (readError) throw readError;

@@ -11,7 +11,7 @@ import { anthropicToChatRequest, chatResultToAnthropicMessage } from '../wire/an
 import { AnthropicStreamEncoder } from '../wire/anthropic/stream-encoder.js';
 import { anthropicErrorBody, anthropicErrorType } from '../wire/anthropic/errors.js';
 import { countChatTokens } from '../metering/tokenizer.js';
-import { readJsonBody } from './request-body.js';
+import { readCallBody } from './request-body.js';
 import { nodeBindings, SseWriter } from './node-response.js';
 import { requestSchemaError } from './zod-error.js';
 import { dacaHeaders, formatCostHeader, meteredFailure, startCall, type DacaVariables, type GatewayRouteDeps } from './start-call.js';
@@ -20,14 +20,7 @@ import { dacaHeaders, formatCostHeader, meteredFailure, startCall, type DacaVari
 export function messagesHandler(deps: GatewayRouteDeps) {
   const { gateway } = deps;
   return async (c: Context<{ Variables: DacaVariables }>): Promise<Response> => {
-    let raw: unknown;
-    let readError: unknown = null;
-    try {
-      raw = await readJsonBody(c, deps.maxBodyBytes);
-    } catch (e) {
-      readError = e;
-    }
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const { raw, obj, readError } = await readCallBody(c, deps.maxBodyBytes);
     const call = startCall(c, 'messages', { model: typeof obj.model === 'string' ? obj.model : '', stream: obj.stream === true, metadata: obj.metadata }, deps.tracer);
     return meteredFailure(gateway, call, async () => {
       if (readError) throw readError;

@@ -52,3 +52,27 @@ async function readWeb(c: Context, maxBytes: number): Promise<string> {
 function tooLarge(size: number, max: number): RequestTooLargeError {
   return new RequestTooLargeError(`The request body is ${size} bytes; the limit is ${max} bytes (server.max_body_bytes in daca.yaml).`);
 }
+
+/** A gateway body read for metering: the parsed value, its fields, and the error reading it raised. */
+export interface CallBody {
+  raw: unknown;
+  /** The body's fields (empty when it is not an object). */
+  obj: Record<string, unknown>;
+  /** The error reading or parsing the body raised; thrown later so the call is metered first. */
+  readError: unknown;
+}
+
+/**
+ * Reads a gateway request body without throwing: a bad body is still metered (with the caller's
+ * attribution) before its 400/413 is returned.
+ */
+export async function readCallBody(c: Context, maxBytes: number): Promise<CallBody> {
+  let raw: unknown;
+  let readError: unknown = null;
+  try {
+    raw = await readJsonBody(c, maxBytes);
+  } catch (e) {
+    readError = e;
+  }
+  return { raw, obj: (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>, readError };
+}
