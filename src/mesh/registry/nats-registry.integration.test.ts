@@ -43,12 +43,13 @@ const inst = (id: string) => ({
 
 describe('registry on NATS JetStream KV', () => {
   it('shares instances between nodes through the bucket and its watch; the bucket TTL expires silent ones', async () => {
-    const a = await NatsRegistry.open(url, { ttlMs: 1500, refreshMs: 0 });
-    const b = await NatsRegistry.open(url, { ttlMs: 1500, refreshMs: 0 });
+    // TTL and waits leave room for a loaded CI machine: the watch may take a while to deliver.
+    const a = await NatsRegistry.open(url, { ttlMs: 3000, refreshMs: 0 });
+    const b = await NatsRegistry.open(url, { ttlMs: 3000, refreshMs: 0 });
     await a.register(inst('n1/seller'));
-    for (let i = 0; i < 50 && b.list().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 125 && b.list().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(b.list({ skill: 'quote' }).map((i) => i.instanceId)).toEqual(['n1/seller']);
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 3500));
     await b.refresh();
     expect(b.list()).toEqual([]);
     await a.close();
