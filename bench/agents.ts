@@ -206,7 +206,18 @@ const rows: [string, string][] = [
 ];
 const w = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
-await bus.close();
-await services.close();
+// The figures are final: print them before cleanup, then close with a bound (a close that never
+// settles must not swallow the result line; it is reported on stderr instead).
 console.log(JSON.stringify(result));
+const keepAlive = setInterval(() => {}, 1000);
+const closed = await Promise.race([
+  (async () => {
+    await bus.close();
+    await services.close();
+    return true;
+  })(),
+  new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
+]);
+clearInterval(keepAlive);
+if (!closed) console.error('warning: bus or services did not close within 10 s');
 process.exit(0);
