@@ -159,7 +159,8 @@ describe('dashboard at /ui', () => {
     await shot(page, 'overview');
 
     // live: one more call shows up without a reload, pushed by the event stream
-    await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('Live');
+    // The app opens the stream 2 s after load; allow a loaded CI machine time to connect.
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 20_000 }).toContain('Live');
     const before = await statValue(page, 'requests');
     await page.evaluate('window.__noReload = true');
     await chat('writer', 'writer-live', 'One more thing, briefly.');

@@ -47,7 +47,11 @@ describe('registry on NATS JetStream KV', () => {
     const a = await NatsRegistry.open(url, { ttlMs: 3000, refreshMs: 0 });
     const b = await NatsRegistry.open(url, { ttlMs: 3000, refreshMs: 0 });
     await a.register(inst('n1/seller'));
-    for (let i = 0; i < 125 && b.list().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // The watch usually delivers first; a refresh reads the bucket itself (what the watch only speeds up).
+    for (let i = 0; i < 125 && b.list().length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (i % 25 === 24) await b.refresh();
+    }
     expect(b.list({ skill: 'quote' }).map((i) => i.instanceId)).toEqual(['n1/seller']);
     await new Promise((r) => setTimeout(r, 3500));
     await b.refresh();
