@@ -2,6 +2,7 @@
  * Seeded, deterministic randomness for the eval harness: string hashing and a small PRNG.
  * Not cryptographic; stable across runs and platforms so a seed reproduces a run.
  */
+import { SimRandom } from '../providers/sim/hash.js';
 
 /** 32-bit FNV-1a hash with a murmur3 finaliser, optionally chained from `seed`. */
 export function hash32(s: string, seed = 0): number {
@@ -19,7 +20,7 @@ export function hash32(s: string, seed = 0): number {
 }
 
 /**
- * A mulberry32 pseudo-random stream.
+ * A mulberry32 pseudo-random stream (the sim provider's, plus `below`).
  *
  * @example
  * ```ts
@@ -27,22 +28,7 @@ export function hash32(s: string, seed = 0): number {
  * rng.next(); // same number for seed 42, every time
  * ```
  */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Next number in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  }
-
+export class Rng extends SimRandom {
   /** An integer in [0, n). */
   below(n: number): number {
     return Math.floor(this.next() * n);
