@@ -3,8 +3,8 @@
  * prompt-cache usage, error bodies) on 127.0.0.1 with an ephemeral port. Shapes and the event
  * order are copied from the real API so the official `@anthropic-ai/sdk` parses them.
  */
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dropConnection, fakeTokens as tokens, playEvents, sendJson, splitText, startFakeUpstreamBase, type FakeUpstream } from './fake-upstream-base.js';
 
 /** How the fake answers a request. */
 export type FakeAnthropicMode =
@@ -39,24 +39,10 @@ export interface FakeAnthropicOptions {
 }
 
 /** A request the fake received. */
-export interface RecordedAnthropicRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
+export type { RecordedRequest as RecordedAnthropicRequest } from './fake-upstream-base.js';
 
 /** A running fake Anthropic upstream. SDKs use `url` as base URL. */
-export interface FakeAnthropicUpstream {
-  url: string;
-  requests: RecordedAnthropicRequest[];
-  readonly disconnects: number;
-  readonly connections: number;
-  setMode(mode: FakeAnthropicMode): void;
-  queue(...modes: FakeAnthropicMode[]): void;
-  waitForDisconnects(n: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
-}
+export type FakeAnthropicUpstream = FakeUpstream<FakeAnthropicMode>;
 
 const DEFAULT_REPLY = 'Hello! This is the fake Anthropic upstream.';
 const ERROR_TYPES: Record<number, string> = {
@@ -82,77 +68,41 @@ const ERROR_TYPES: Record<number, string> = {
  * ```
  */
 export async function startFakeAnthropicUpstream(opts: FakeAnthropicOptions = {}): Promise<FakeAnthropicUpstream> {
-  let mode: FakeAnthropicMode = opts.mode ?? { kind: 'ok' };
-  const queued: FakeAnthropicMode[] = [];
-  const requests: RecordedAnthropicRequest[] = [];
-  let disconnects = 0;
-  let connections = 0;
-  let waiters: { n: number; resolve: () => void }[] = [];
-  let seq = 0;
-  let closing = false;
-  const sockets = new Set<Socket>();
-  const selfClosed = new WeakSet<ServerResponse>();
+  const upstream = await startFakeUpstreamBase<FakeAnthropicMode>({
+    mode: opts.mode ?? { kind: 'ok' },
+    record: opts.record,
+    ttftMs: opts.ttftMs,
+    handle: ({ req, res, path, body, bad, mode, id }) => route(req, res, path, body, bad, mode, id),
+  });
 
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (b: Buffer) => parts.push(b));
-    req.on('end', () => {
-      const raw = Buffer.concat(parts).toString();
-      const path = (req.url ?? '/').split('?')[0]!;
-      let body: unknown;
-      let bad = false;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        bad = true;
-      }
-      if (opts.record ?? true) requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
-      res.on('close', () => {
-        if (!res.writableFinished && !selfClosed.has(res) && !closing) {
-          disconnects++;
-          waiters = waiters.filter((w) => (disconnects >= w.n ? (w.resolve(), false) : true));
-        }
-      });
-      const m = queued.shift() ?? mode;
-      const id = ++seq;
-      const go = (): void => {
-        if (req.method !== 'POST' || path !== '/v1/messages') return sendError(res, 404, 'not_found_error', 'Not Found', id);
-        if (opts.apiKey !== undefined && req.headers['x-api-key'] !== opts.apiKey) {
-          return sendError(res, 401, 'authentication_error', req.headers['x-api-key'] ? 'invalid x-api-key' : 'x-api-key header is required', id);
-        }
-        if (!req.headers['anthropic-version']) return sendError(res, 400, 'invalid_request_error', 'anthropic-version: header is required', id);
-        if (bad) return sendError(res, 400, 'invalid_request_error', 'There was an issue with the format of your JSON request body.', id);
-        const b = (body ?? {}) as Record<string, unknown>;
-        if (typeof b.model !== 'string') return sendError(res, 400, 'invalid_request_error', 'model: Field required', id);
-        if (typeof b.max_tokens !== 'number') return sendError(res, 400, 'invalid_request_error', 'max_tokens: Field required', id);
-        if (m.kind === 'error') {
-          if (m.body !== undefined) return sendJson(res, m.status, m.body, { 'request-id': `req_fake${id}`, ...m.headers });
-          const type = ERROR_TYPES[m.status] ?? 'api_error';
-          return sendError(res, m.status, type, m.status === 404 ? `model: ${b.model}` : m.status === 529 ? 'Overloaded' : `fake ${type}`, id, m.headers);
-        }
-        if (m.kind === 'rate_limit') {
-          return sendError(res, 429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', id, { 'retry-after': String(m.retryAfter ?? 1) });
-        }
-        if (b.stream === true) return stream(res, b, m, id);
-        if (m.kind === 'hang') return;
-        const msg = message(b, m, id);
-        if (m.kind === 'malformed') {
-          res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake${id}` });
-          res.end(JSON.stringify(msg).slice(0, 40));
-          return;
-        }
-        sendJson(res, 200, msg, { 'request-id': `req_fake${id}` });
-      };
-      if (opts.ttftMs) setTimeout(go, opts.ttftMs);
-      else go();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  server.on('connection', (s) => {
-    connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  function route(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, bad: boolean, m: FakeAnthropicMode, id: number): void {
+    if (req.method !== 'POST' || path !== '/v1/messages') return sendError(res, 404, 'not_found_error', 'Not Found', id);
+    if (opts.apiKey !== undefined && req.headers['x-api-key'] !== opts.apiKey) {
+      return sendError(res, 401, 'authentication_error', req.headers['x-api-key'] ? 'invalid x-api-key' : 'x-api-key header is required', id);
+    }
+    if (!req.headers['anthropic-version']) return sendError(res, 400, 'invalid_request_error', 'anthropic-version: header is required', id);
+    if (bad) return sendError(res, 400, 'invalid_request_error', 'There was an issue with the format of your JSON request body.', id);
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (typeof b.model !== 'string') return sendError(res, 400, 'invalid_request_error', 'model: Field required', id);
+    if (typeof b.max_tokens !== 'number') return sendError(res, 400, 'invalid_request_error', 'max_tokens: Field required', id);
+    if (m.kind === 'error') {
+      if (m.body !== undefined) return sendJson(res, m.status, m.body, { 'request-id': `req_fake${id}`, ...m.headers });
+      const type = ERROR_TYPES[m.status] ?? 'api_error';
+      return sendError(res, m.status, type, m.status === 404 ? `model: ${b.model}` : m.status === 529 ? 'Overloaded' : `fake ${type}`, id, m.headers);
+    }
+    if (m.kind === 'rate_limit') {
+      return sendError(res, 429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', id, { 'retry-after': String(m.retryAfter ?? 1) });
+    }
+    if (b.stream === true) return stream(res, b, m, id);
+    if (m.kind === 'hang') return;
+    const msg = message(b, m, id);
+    if (m.kind === 'malformed') {
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake${id}` });
+      res.end(JSON.stringify(msg).slice(0, 40));
+      return;
+    }
+    sendJson(res, 200, msg, { 'request-id': `req_fake${id}` });
+  }
 
   function usage(b: Record<string, unknown>, output: number): Record<string, number> {
     return {
@@ -230,62 +180,13 @@ export async function startFakeAnthropicUpstream(opts: FakeAnthropicOptions = {}
       else if (m.kind === 'stream_error') {
         const error = { type: m.errorType ?? 'overloaded_error', message: m.message ?? 'Overloaded' };
         res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error })}\n\n`);
-      } else if (m.kind === 'close_mid_stream') {
-        selfClosed.add(res);
-        res.socket?.destroy();
-      } else res.end();
+      } else if (m.kind === 'close_mid_stream') dropConnection(res);
+      else res.end();
     };
-    if (!opts.chunkDelayMs) {
-      res.write(events.slice(0, stopAt).join(''));
-      finish();
-      return;
-    }
-    let i = 0;
-    const tick = (): void => {
-      if (res.destroyed) return;
-      if (i >= stopAt) return finish();
-      res.write(events[i++]!);
-      setTimeout(tick, opts.chunkDelayMs);
-    };
-    tick();
+    playEvents(res, events, stopAt, opts.chunkDelayMs, finish);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    get disconnects() {
-      return disconnects;
-    },
-    get connections() {
-      return connections;
-    },
-    setMode(m) {
-      mode = m;
-    },
-    queue(...modes) {
-      queued.push(...modes);
-    },
-    waitForDisconnects(n, timeoutMs = 2000) {
-      if (disconnects >= n) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`expected ${n} disconnects, saw ${disconnects}`)), timeoutMs);
-        waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
-      });
-    },
-    close() {
-      closing = true;
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const s = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(s), ...headers });
-  res.end(s);
+  return upstream;
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string, id: number, headers: Record<string, string> = {}): void {
@@ -296,22 +197,9 @@ function toolId(req: number, i: number): string {
   return `toolu_fake${req}_${i}`;
 }
 
-function tokens(s: string): number {
-  return s ? Math.max(1, Math.ceil(s.length / 4)) : 0;
-}
-
 function inputTokens(b: Record<string, unknown>): number {
   let n = tokens(typeof b.system === 'string' ? b.system : b.system ? JSON.stringify(b.system) : '');
   for (const m of (b.messages as { content?: unknown }[] | undefined) ?? []) n += 3 + tokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''));
   return n;
 }
 
-function splitText(text: string, count?: number): string[] {
-  if (!text) return [];
-  if (count === undefined) return text.match(/\s*\S+|\s+$/g) ?? [text];
-  const n = Math.max(1, Math.min(count, text.length));
-  const size = Math.ceil(text.length / n);
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
-}

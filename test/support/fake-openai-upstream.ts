@@ -3,8 +3,10 @@
  * errors) on 127.0.0.1 with an ephemeral port. Shapes are copied from the real API so the official
  * `openai` SDK parses them; the gateway benchmark uses it as its direct baseline.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dropConnection, fakeTokens as tokens, playEvents, sendJson, splitText as splitReply, startFakeUpstreamBase, type FakeUpstream } from './fake-upstream-base.js';
+
+export type { RecordedRequest } from './fake-upstream-base.js';
 
 /** How the fake answers a request. */
 export type FakeOpenAIMode =
@@ -43,30 +45,8 @@ export interface FakeOpenAIOptions {
   models?: string[];
 }
 
-/** A request the fake received. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
 /** A running fake OpenAI upstream. `url` is the origin; SDKs use `${url}/v1` as base URL. */
-export interface FakeOpenAIUpstream {
-  url: string;
-  requests: RecordedRequest[];
-  /** Number of responses the client abandoned before they finished. */
-  readonly disconnects: number;
-  /** TCP connections accepted so far (keep-alive reuse keeps this low). */
-  readonly connections: number;
-  /** Sets the mode of every following request. */
-  setMode(mode: FakeOpenAIMode): void;
-  /** Queues one-shot modes used by the next requests, in order, before the default mode. */
-  queue(...modes: FakeOpenAIMode[]): void;
-  /** Resolves once `n` disconnects have been seen in total; rejects after `timeoutMs`. */
-  waitForDisconnects(n: number, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
-}
+export type FakeOpenAIUpstream = FakeUpstream<FakeOpenAIMode>;
 
 const DEFAULT_REPLY = 'Hello! This is the fake OpenAI upstream.';
 
@@ -80,52 +60,11 @@ const DEFAULT_REPLY = 'Hello! This is the fake OpenAI upstream.';
  * ```
  */
 export async function startFakeOpenAIUpstream(opts: FakeOpenAIOptions = {}): Promise<FakeOpenAIUpstream> {
-  let mode: FakeOpenAIMode = opts.mode ?? { kind: 'ok' };
-  const queued: FakeOpenAIMode[] = [];
-  const requests: RecordedRequest[] = [];
-  const record = opts.record ?? true;
-  let disconnects = 0;
-  let waiters: { n: number; resolve: () => void }[] = [];
-  let seq = 0;
-  const sockets = new Set<Socket>();
-  const selfClosed = new WeakSet<ServerResponse>();
-  let closing = false;
-
-  const server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (b: Buffer) => parts.push(b));
-    req.on('end', () => {
-      const raw = parts.length === 1 ? parts[0]!.toString() : Buffer.concat(parts).toString();
-      let body: unknown = undefined;
-      let bad = false;
-      if (raw) {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          bad = true;
-        }
-      }
-      const path = (req.url ?? '/').split('?')[0]!;
-      if (record) requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
-      res.on('close', () => {
-        if (!res.writableFinished && !selfClosed.has(res) && !closing) {
-          disconnects++;
-          waiters = waiters.filter((w) => (disconnects >= w.n ? (w.resolve(), false) : true));
-        }
-      });
-      const m = queued.shift() ?? mode;
-      const id = ++seq;
-      const go = (): void => route(req, res, path, body, bad, m, id);
-      if (opts.ttftMs) setTimeout(go, opts.ttftMs);
-      else go();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  let connections = 0;
-  server.on('connection', (s) => {
-    connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  const upstream = await startFakeUpstreamBase<FakeOpenAIMode>({
+    mode: opts.mode ?? { kind: 'ok' },
+    record: opts.record,
+    ttftMs: opts.ttftMs,
+    handle: ({ req, res, path, body, bad, mode, id }) => route(req, res, path, body, bad, mode, id),
   });
 
   function route(req: IncomingMessage, res: ServerResponse, path: string, body: unknown, bad: boolean, m: FakeOpenAIMode, id: number): void {
@@ -228,25 +167,10 @@ export async function startFakeOpenAIUpstream(opts: FakeOpenAIOptions = {}): Pro
       if (m.kind === 'malformed') {
         res.write('data: {"id":"chatcmpl-broken","choices":[{"index":0,"delta":{"content":"oops\n\n');
         res.end('data: [DONE]\n\n');
-      } else if (m.kind === 'close_mid_stream') {
-        selfClosed.add(res);
-        res.socket?.destroy();
-      }
+      } else if (m.kind === 'close_mid_stream') dropConnection(res);
       else res.end();
     };
-    if (!opts.chunkDelayMs) {
-      res.write(events.slice(0, stopAt).join(''));
-      finish();
-      return;
-    }
-    let i = 0;
-    const tick = (): void => {
-      if (res.destroyed) return;
-      if (i >= stopAt) return finish();
-      res.write(events[i++]!);
-      setTimeout(tick, opts.chunkDelayMs);
-    };
-    tick();
+    playEvents(res, events, stopAt, opts.chunkDelayMs, finish);
   }
 
   function embeddings(res: ServerResponse, b: Record<string, unknown>): void {
@@ -263,43 +187,7 @@ export async function startFakeOpenAIUpstream(opts: FakeOpenAIOptions = {}): Pro
     sendJson(res, 200, { object: 'list', data, model: b.model, usage: { prompt_tokens: total, total_tokens: total } });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    get disconnects() {
-      return disconnects;
-    },
-    get connections() {
-      return connections;
-    },
-    setMode(m) {
-      mode = m;
-    },
-    queue(...modes) {
-      queued.push(...modes);
-    },
-    waitForDisconnects(n, timeoutMs = 2000) {
-      if (disconnects >= n) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`expected ${n} disconnects, saw ${disconnects}`)), timeoutMs);
-        waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
-      });
-    },
-    close() {
-      closing = true;
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const s = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(s), ...headers });
-  res.end(s);
+  return upstream;
 }
 
 function sendError(res: ServerResponse, status: number, errorOrBody: unknown, headers: Record<string, string> = {}): void {
@@ -320,26 +208,10 @@ function callId(req: number, i: number): string {
   return `call_fake${req}_${i}`;
 }
 
-/** About four characters per token, at least one for non-empty text. */
-function tokens(s: string): number {
-  return s ? Math.max(1, Math.ceil(s.length / 4)) : 0;
-}
-
 function promptTokens(b: Record<string, unknown>): number {
   let n = 0;
   for (const m of (b.messages as { content?: unknown }[] | undefined) ?? []) n += 4 + tokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''));
   return n;
-}
-
-/** Splits text into `count` near-equal pieces, or into words (keeping spaces) when `count` is unset. */
-function splitReply(text: string, count?: number): string[] {
-  if (!text) return [];
-  if (count === undefined) return text.match(/\s*\S+|\s+$/g) ?? [text];
-  const n = Math.max(1, Math.min(count, text.length));
-  const size = Math.ceil(text.length / n);
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
 }
 
 /** A deterministic unit-ish vector for a text. */
