@@ -1,5 +1,6 @@
 /**
- * `daca usage`: usage and cost grouped by agent, team, tenant, model, day or tag, with totals.
+ * `daca usage`: usage and cost grouped by agent, team, tenant, model, day or tag, with totals and
+ * what the cache and routing saved (per-row routing policy and reason: `daca usage export`).
  */
 import type { Command } from 'commander';
 import { adminFetch, adminTarget, type ConnectionFlags } from './admin-client.js';
@@ -50,7 +51,7 @@ export function registerUsage(program: Command): void {
     }
     const r = await adminFetch<{ group_by: string[]; groups: Record<string, unknown>[]; totals: Record<string, unknown> }>(t, `/api/usage?${q}`);
     const dims = r.group_by;
-    const cols = [...dims, 'requests', 'errors', 'input_tokens', 'output_tokens', 'cost_usd', 'avg_latency_ms'];
+    const cols = [...dims, 'requests', 'errors', 'input_tokens', 'output_tokens', 'cost_usd', 'saved_by_cache_usd', 'saved_by_routing_usd', 'avg_latency_ms'];
     output(!!f.json, r, [...r.groups, { ...Object.fromEntries(dims.map((d, i) => [d, i === 0 ? 'TOTAL' : ''])), ...r.totals }], cols);
   });
 }

@@ -55,6 +55,19 @@ export interface GatewayCall {
   readonly cacheDirective: CacheDirective;
   /** Whether the answer came from daca's cache. */
   cache: 'hit' | 'miss';
+  /** The routing decision that chose the model (usage records, traces); unset when nothing decided. */
+  routing?: CallRouting;
+}
+
+/** A call's routing outcome, as recorded on its usage row. */
+export interface CallRouting {
+  /** `none`, `fixed`, `cascade`, `router`, `budget` or `cache`. */
+  policy: string;
+  reason: string;
+  /** Saved by a cache hit, micro-dollars. */
+  savedByCacheMicros: number;
+  /** Saved by routing against the requested model, micro-dollars (set once the call is metered). */
+  savedByRoutingMicros: number;
 }
 
 /** A new request id: `req_` + 32 hex characters. */

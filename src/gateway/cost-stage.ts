@@ -6,7 +6,9 @@ import type { OptimiseRequest } from '../cost/optimiser.js';
 import type { CostOptimiser } from '../cost/optimiser.js';
 import type { CacheHit } from '../cost/cache/exact-cache.js';
 import type { RoutingDecision } from '../cost/routing/routing-types.js';
-import type { ChatRequest } from '../providers/types.js';
+import type { ChatRequest, Usage } from '../providers/types.js';
+import type { ResolvedModel } from '../spec/resolve.js';
+import { priceUsage } from './metering.js';
 import type { GatewayCall } from './call.js';
 
 /** The optimiser's view of a call. */
@@ -21,6 +23,12 @@ export async function cacheLookup(opt: CostOptimiser, call: GatewayCall, r: Opti
   if (!hit) return null;
   call.cache = 'hit';
   call.via.push('cache');
+  call.routing = {
+    policy: 'cache',
+    reason: `${hit.kind} cache hit${hit.similarity !== undefined ? ` (similarity ${hit.similarity.toFixed(3)})` : ''}: answer stored from ${hit.answeredBy}`,
+    savedByCacheMicros: hit.savedMicros,
+    savedByRoutingMicros: 0,
+  };
   call.reasons.push({
     source: 'route',
     name: `${hit.kind}-cache`,
@@ -30,9 +38,33 @@ export async function cacheLookup(opt: CostOptimiser, call: GatewayCall, r: Opti
   return hit;
 }
 
-/** Records a routing decision that changed the model. */
+/**
+ * Records a routing decision on the call (its usage row and span); when it changed the model, also
+ * as an audit reason and in the route taken.
+ */
 export function noteRouting(call: GatewayCall, requested: string, d: RoutingDecision): void {
+  call.routing = { policy: d.policy, reason: d.reason, savedByCacheMicros: 0, savedByRoutingMicros: 0 };
   if (d.policy === 'none' && d.model === requested) return;
   call.via.push(d.policy);
   call.reasons.push({ source: 'route', name: d.policy, effect: d.model === requested ? 'info' : 'modify', detail: d.reason });
+}
+
+/** Records a budget downgrade decided by admission alone (no routing policy configured). */
+export function noteDowngrade(call: GatewayCall, requested: string, to: string): void {
+  call.routing = { policy: 'budget', reason: `budget near its limit: downgraded to ${to} (was ${requested})`, savedByCacheMicros: 0, savedByRoutingMicros: 0 };
+}
+
+/** The final reason of a decision once it ran (a cascade's reason lists its escalations). */
+export function noteRoutingOutcome(call: GatewayCall, d: RoutingDecision): void {
+  if (call.routing) call.routing.reason = d.reason;
+}
+
+/**
+ * Sets what routing saved: the answer's usage priced at the requested model minus what the call
+ * paid (every cascade attempt included). Zero when no policy chose the model (`none`, `cache`).
+ */
+export function settleRoutingSaving(call: GatewayCall, requested: ResolvedModel, usage: Usage, paidMicros: number): void {
+  const r = call.routing;
+  if (!r || r.policy === 'none' || r.policy === 'cache') return;
+  r.savedByRoutingMicros = priceUsage(requested, usage) - paidMicros;
 }

@@ -23,7 +23,7 @@ import type { GatewayGuards } from './guards.js';
 import { estimateUsage, priceUsage, usageRecordOf, type CallMeter } from './metering.js';
 import type { CostOptimiser } from '../cost/optimiser.js';
 import { assembleChunks, replayAsChunks } from '../cost/cache/replay.js';
-import { cacheLookup, noteRouting, optimiseRequestOf } from './cost-stage.js';
+import { cacheLookup, noteDowngrade, noteRouting, noteRoutingOutcome, optimiseRequestOf, settleRoutingSaving } from './cost-stage.js';
 import { auditEntryOf } from './audit-entry.js';
 import type { AuditEntry } from '../compliance/audit-types.js';
 import type { RolloutRouter } from '../governance/rollout-router.js';
@@ -124,6 +124,7 @@ export class Gateway {
   async chat(call: GatewayCall, req: ChatRequest): Promise<{ result: ChatResult; meter: CallMeter }> {
     call.request = req;
     let model = this.resolve(call, 'chat');
+    const asked = model;
     const adm = await admit(this.guards, call, req, model);
     if (adm.answer) return this.answerFromApproval(call, adm, adm.answer);
     const opt = this.opts.cost;
@@ -140,6 +141,7 @@ export class Gateway {
     const target = decision ? decision.model : adm.switchTo;
     if (target && target !== model.name) model = this.resolveOrRelease(call, adm, target);
     if (decision) noteRouting(call, r!.model, decision);
+    else if (model !== asked) noteDowngrade(call, asked.name, model.name);
     const t = performance.now();
     let result: ChatResult;
     let costUsed: number | null = null;
@@ -153,6 +155,7 @@ export class Gateway {
         });
         result = out.result;
         costUsed = out.costMicros;
+        noteRoutingOutcome(call, out.decision);
         model = this.resolve(call, 'chat', out.model);
         if (out.tried.length > 1) call.reasons.push({ source: 'route', name: 'cascade', effect: 'modify', detail: out.tried.map((x) => `${x.model}: ${x.accepted ? 'accepted' : 'rejected'}${x.note ? ` (${x.note})` : ''}`).join('; ') });
       } else {
@@ -172,6 +175,7 @@ export class Gateway {
     if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = estimateUsage(req, result.choices.map((c) => c.message.content ?? '').join(''));
     const meter: CallMeter = { usage, costMicros: costUsed ?? priceUsage(model, usage), ttftMs: performance.now() - call.t0, upstreamMs, finishReason: result.choices[0]?.finish_reason ?? null };
     adm.settle(usage.total_tokens, meter.costMicros);
+    settleRoutingSaving(call, asked, usage, meter.costMicros);
     if (opt && r) void opt.remember(r, structuredClone(result), { answeredBy: model.name, costMicros: meter.costMicros });
     return this.finishChat(call, req, result, meter);
   }
@@ -205,6 +209,7 @@ export class Gateway {
   async chatStream(call: GatewayCall, req: ChatRequest): Promise<StreamingCall> {
     call.request = req;
     let model = this.resolve(call, 'chat');
+    const asked = model;
     const adm = await admit(this.guards, call, req, model);
     let meter: CallMeter | null = null;
     const self = this;
@@ -212,6 +217,7 @@ export class Gateway {
     const r = opt && !adm.answer ? optimiseRequestOf(call, model.name, req, adm.switchTo) : null;
     let source: AsyncIterable<ChatChunk>;
     let hitCost = false;
+    let cascadeCost: number | null = null;
     const collected: ChatChunk[] | null = opt && r && call.cacheDirective !== 'off' ? [] : null;
     if (adm.answer) source = fromArray(resultAsChunks(adm.answer, { usage: true }));
     else {
@@ -225,6 +231,7 @@ export class Gateway {
         const target = decision ? decision.model : adm.switchTo;
         if (target && target !== model.name) model = this.resolveOrRelease(call, adm, target);
         if (decision) noteRouting(call, r!.model, decision);
+        else if (model !== asked) noteDowngrade(call, asked.name, model.name);
         if (opt && r && decision?.verify) {
           // A cascade must see the whole answer before choosing it: run it, then replay it as a stream.
           const out = await opt.run(r, decision, async (name, rq) => {
@@ -235,6 +242,8 @@ export class Gateway {
             adm.release();
             throw this.translate(call, e);
           });
+          noteRoutingOutcome(call, out.decision);
+          cascadeCost = out.costMicros;
           model = this.resolve(call, 'chat', out.model);
           source = fromArray(replayAsChunks(out.result, { usage: true }));
         } else source = this.upstreamStream(call, req, model);
@@ -272,8 +281,9 @@ export class Gateway {
         const upstreamMs = performance.now() - t;
         if (!usage || (usage.prompt_tokens === 0 && usage.completion_tokens === 0)) usage = estimateUsage(req, text);
         const m = call.model ?? model;
-        meter = { usage, costMicros: adm.answer || hitCost ? 0 : priceUsage(m, usage), ttftMs, upstreamMs, finishReason };
+        meter = { usage, costMicros: adm.answer || hitCost ? 0 : (cascadeCost ?? priceUsage(m, usage)), ttftMs, upstreamMs, finishReason };
         adm.settle(usage.total_tokens, meter.costMicros);
+        if (!adm.answer && !hitCost) settleRoutingSaving(call, asked, usage, meter.costMicros);
         if (collected && r && !failure && finishReason && !hitCost) {
           const whole = assembleChunks(collected);
           if (whole) void opt!.remember(r, whole, { answeredBy: m.name, costMicros: meter.costMicros });

@@ -74,5 +74,9 @@ export function usageRecordOf(call: GatewayCall, status: number, errorCode: stri
     costMicros: meter?.costMicros ?? 0,
     finishReason: meter?.finishReason ?? null,
     cache: call.cache,
+    routingPolicy: call.routing?.policy ?? null,
+    routingReason: call.routing?.reason ?? null,
+    savedByCacheMicros: call.routing?.savedByCacheMicros ?? 0,
+    savedByRoutingMicros: call.routing?.savedByRoutingMicros ?? 0,
   };
 }

@@ -43,4 +43,19 @@ export interface UsageRecord {
   costMicros: number;
   finishReason: string | null;
   cache: 'hit' | 'miss';
+  /**
+   * The routing policy that decided the model: `none`, `fixed`, `cascade`, `router`, `budget`
+   * (a budget near its limit downgraded it) or `cache` (answered from the cache); null when
+   * unknown (rows from before routing was recorded, or callers that do not route).
+   */
+  routingPolicy?: string | null;
+  /** Why the request went to its model, in words (the routing decision's reason). */
+  routingReason?: string | null;
+  /** Saved by a cache hit: what producing the stored answer cost upstream, micro-dollars. */
+  savedByCacheMicros?: number;
+  /**
+   * Saved by routing: the answer priced at the requested model minus what was paid for it
+   * (escalations included; negative when they cost more), micro-dollars.
+   */
+  savedByRoutingMicros?: number;
 }

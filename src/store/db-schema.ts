@@ -53,6 +53,14 @@ export interface UsageEventsTable {
   cost_micros: number;
   finish_reason: string | null;
   cache: string;
+  /** The routing policy that decided the model (`none`, `fixed`, `cascade`, `router`, `budget`, `cache`); null on older rows. */
+  routing_policy: string | null;
+  /** The routing decision's reason, in words. */
+  routing_reason: string | null;
+  /** Saved by a cache hit: the stored answer's upstream cost, micro-dollars. */
+  saved_cache_micros: number;
+  /** Saved by routing: the answer priced at the requested model minus what was paid (negative after costly escalations). */
+  saved_routing_micros: number;
 }
 
 /** The database as Kysely sees it. */
@@ -66,5 +74,5 @@ export const USAGE_COLUMNS = [
   'id', 'ts', 'tenant', 'team', 'agent', 'key_id', 'session', 'tags', 'route', 'requested_model', 'model',
   'provider', 'upstream_model', 'stream', 'status', 'error_code', 'input_tokens', 'output_tokens',
   'cached_tokens', 'estimated', 'ttft_ms', 'latency_ms', 'upstream_ms', 'overhead_ms', 'cost_micros',
-  'finish_reason', 'cache',
+  'finish_reason', 'cache', 'routing_policy', 'routing_reason', 'saved_cache_micros', 'saved_routing_micros',
 ] as const satisfies readonly (keyof UsageEventsTable)[];

@@ -51,6 +51,7 @@ export function usageToValues(u: UsageRecord): (string | number | null)[] {
     u.requestedModel, u.model, u.provider, u.upstreamModel, u.stream ? 1 : 0, u.status, u.errorCode,
     Math.round(u.inputTokens), Math.round(u.outputTokens), Math.round(u.cachedTokens), u.estimated ? 1 : 0,
     u.ttftMs, u.latencyMs, u.upstreamMs, u.overheadMs, Math.round(u.costMicros), u.finishReason, u.cache,
+    u.routingPolicy ?? null, u.routingReason ?? null, Math.round(u.savedByCacheMicros ?? 0), Math.round(u.savedByRoutingMicros ?? 0),
   ];
 }
 
@@ -64,6 +65,8 @@ export function usageToRow(u: UsageRecord): UsageEventsTable {
     cached_tokens: Math.round(u.cachedTokens), estimated: u.estimated ? 1 : 0, ttft_ms: u.ttftMs,
     latency_ms: u.latencyMs, upstream_ms: u.upstreamMs, overhead_ms: u.overheadMs,
     cost_micros: Math.round(u.costMicros), finish_reason: u.finishReason, cache: u.cache,
+    routing_policy: u.routingPolicy ?? null, routing_reason: u.routingReason ?? null,
+    saved_cache_micros: Math.round(u.savedByCacheMicros ?? 0), saved_routing_micros: Math.round(u.savedByRoutingMicros ?? 0),
   };
 }
 
@@ -97,5 +100,9 @@ export function rowToUsage(r: UsageEventsTable): UsageRecord {
     costMicros: Number(r.cost_micros),
     finishReason: r.finish_reason,
     cache: r.cache as UsageRecord['cache'],
+    routingPolicy: r.routing_policy ?? null,
+    routingReason: r.routing_reason ?? null,
+    savedByCacheMicros: Number(r.saved_cache_micros ?? 0),
+    savedByRoutingMicros: Number(r.saved_routing_micros ?? 0),
   };
 }

@@ -18,6 +18,7 @@ export function makeUsage(over: Partial<UsageRecord> = {}): UsageRecord {
     tags: {}, route: 'chat', requestedModel: 'small', model: 'small', provider: 'sim', upstreamModel: 'sim-small',
     stream: false, status: 200, errorCode: null, inputTokens: 10, outputTokens: 5, cachedTokens: 0, estimated: false,
     ttftMs: 12, latencyMs: 20, upstreamMs: 19, overheadMs: 1, costMicros: 100, finishReason: 'stop', cache: 'miss',
+    routingPolicy: null, routingReason: null, savedByCacheMicros: 0, savedByRoutingMicros: 0,
     ...over,
   };
 }
@@ -54,6 +55,8 @@ export function makeDataset(uniq: string): UsageRecord[] {
       ttftMs: i % 4 === 3 ? null : 10 + i,
       latencyMs: 100 + i * 1.5,
       costMicros: 1000 + i * 37 + (i % 4 === 1 ? 5000 : 0),
+      ...(i % 8 === 2 ? { cache: 'hit' as const, routingPolicy: 'cache', routingReason: 'exact cache hit: answer stored from large', savedByCacheMicros: 900 + i } : {}),
+      ...(i % 8 === 5 ? { routingPolicy: 'cascade', routingReason: `cascade: start at small; escalated small (rejected) → large`, savedByRoutingMicros: i % 16 === 5 ? 400 + i : -(30 + i) } : {}),
     }));
   }
   return rows;
@@ -78,6 +81,10 @@ function totalsOf(rows: readonly UsageRecord[]): UsageTotals {
     outputTokens: sum((u) => u.outputTokens),
     cachedTokens: sum((u) => u.cachedTokens),
     costMicros: sum((u) => u.costMicros),
+    cacheHits: rows.filter((u) => u.cache === 'hit').length,
+    savedByCacheMicros: sum((u) => u.savedByCacheMicros ?? 0),
+    routed: rows.filter((u) => u.routingPolicy !== null && u.routingPolicy !== undefined && u.routingPolicy !== 'none' && u.routingPolicy !== 'cache').length,
+    savedByRoutingMicros: sum((u) => u.savedByRoutingMicros ?? 0),
     avgLatencyMs: rows.length ? sum((u) => u.latencyMs) / rows.length : 0,
     avgTtftMs: ttft.length ? ttft.reduce((a, u) => a + u.ttftMs!, 0) / ttft.length : null,
   };

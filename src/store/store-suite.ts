@@ -259,7 +259,7 @@ export function describeStoreSuite(name: string, target: StoreSuiteTarget): void
       it('reports zeros and null TTFT for an empty match', async () => {
         const r = await store.usage.query({ groupBy: ['agent'], tenant: `nobody-${uniq}` });
         expect(r.groups).toEqual([]);
-        expect(r.totals).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costMicros: 0, avgLatencyMs: 0, avgTtftMs: null });
+        expect(r.totals).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costMicros: 0, cacheHits: 0, savedByCacheMicros: 0, routed: 0, savedByRoutingMicros: 0, avgLatencyMs: 0, avgTtftMs: null });
       });
 
       it('rejects unsafe tag names and unknown dimensions', async () => {

@@ -77,6 +77,14 @@ export interface UsageTotals {
   outputTokens: number;
   cachedTokens: number;
   costMicros: number;
+  /** Rows answered from daca's cache. */
+  cacheHits: number;
+  /** What those hits saved, micro-dollars. */
+  savedByCacheMicros: number;
+  /** Rows whose model a routing policy chose (`fixed`, `cascade`, `router`, `budget`). */
+  routed: number;
+  /** What routing saved against the requested models, micro-dollars (escalations subtract). */
+  savedByRoutingMicros: number;
   /** Mean latency in ms (0 when there are no rows). */
   avgLatencyMs: number;
   /** Mean TTFT over rows that have one (null when none). */

@@ -22,6 +22,10 @@ interface AggRow {
   s_output: unknown;
   s_cached: unknown;
   s_cost: unknown;
+  n_hits: unknown;
+  s_saved_cache: unknown;
+  n_routed: unknown;
+  s_saved_routing: unknown;
   a_latency: unknown;
   a_ttft: unknown;
 }
@@ -30,7 +34,7 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 function toTotals(r: AggRow | undefined): UsageTotals {
   if (r === undefined) {
-    return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costMicros: 0, avgLatencyMs: 0, avgTtftMs: null };
+    return { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costMicros: 0, cacheHits: 0, savedByCacheMicros: 0, routed: 0, savedByRoutingMicros: 0, avgLatencyMs: 0, avgTtftMs: null };
   }
   return {
     requests: num(r.n_requests),
@@ -39,6 +43,10 @@ function toTotals(r: AggRow | undefined): UsageTotals {
     outputTokens: num(r.s_output),
     cachedTokens: num(r.s_cached),
     costMicros: num(r.s_cost),
+    cacheHits: num(r.n_hits),
+    savedByCacheMicros: num(r.s_saved_cache),
+    routed: num(r.n_routed),
+    savedByRoutingMicros: num(r.s_saved_routing),
     avgLatencyMs: num(r.a_latency),
     avgTtftMs: r.a_ttft === null || r.a_ttft === undefined ? null : Number(r.a_ttft),
   };
@@ -124,6 +132,10 @@ function aggregates() {
     sql<number>`coalesce(sum(output_tokens), 0)`.as('s_output'),
     sql<number>`coalesce(sum(cached_tokens), 0)`.as('s_cached'),
     sql<number>`coalesce(sum(cost_micros), 0)`.as('s_cost'),
+    sql<number>`coalesce(sum(case when cache = 'hit' then 1 else 0 end), 0)`.as('n_hits'),
+    sql<number>`coalesce(sum(saved_cache_micros), 0)`.as('s_saved_cache'),
+    sql<number>`coalesce(sum(case when routing_policy in ('fixed', 'cascade', 'router', 'budget') then 1 else 0 end), 0)`.as('n_routed'),
+    sql<number>`coalesce(sum(saved_routing_micros), 0)`.as('s_saved_routing'),
     sql<number | null>`avg(latency_ms)`.as('a_latency'),
     sql<number | null>`avg(ttft_ms)`.as('a_ttft'),
   ] as const;

@@ -95,7 +95,7 @@ export class RouterPolicy implements RoutingPolicy {
  */
 export function withBudgetDowngrade(d: RoutingDecision, downgradeTo: string | null | undefined): RoutingDecision {
   if (!downgradeTo || downgradeTo === d.model && !d.escalateTo.length) return d;
-  return { model: downgradeTo, reason: `budget near its limit: downgraded to ${downgradeTo} (was ${d.model}, ${d.policy})`, policy: 'budget', verify: false, escalateTo: [] };
+  return { model: downgradeTo, reason: `budget near its limit: downgraded to ${downgradeTo} (was ${d.model}${d.policy === 'none' ? '' : `, ${d.policy}`})`, policy: 'budget', verify: false, escalateTo: [] };
 }
 
 /** No routing: the requested model. */

@@ -1,6 +1,7 @@
 /**
  * `GET /api/usage/export`: every usage row of a window as CSV or a JSON array, streamed in pages
  * (keyset pagination on `(ts, id)`, oldest first), for cost attribution in other tools.
+ * Each row carries its routing policy and reason and what the cache and routing saved.
  * Filters: `from`, `to`, `tenant`, `team`, `agent`, `model`, `session`, `tag.<k>=v`; `format=csv|json`.
  */
 import { Hono } from 'hono';
@@ -16,7 +17,8 @@ import { usageQueryFrom } from './usage.js';
 /** Columns of an exported row, in order. */
 export const EXPORT_COLUMNS = [
   'id', 'ts', 'tenant', 'team', 'agent', 'session', 'key_id', 'route', 'requested_model', 'model', 'provider', 'status', 'error_code',
-  'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'cost_micros', 'latency_ms', 'ttft_ms', 'finish_reason', 'cache', 'tags',
+  'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'cost_micros', 'latency_ms', 'ttft_ms', 'finish_reason', 'cache',
+  'routing_policy', 'routing_reason', 'saved_by_cache_usd', 'saved_by_routing_usd', 'tags',
 ] as const;
 
 const PAGE = 5_000;
@@ -27,7 +29,9 @@ export function exportRow(u: UsageRecord): Record<(typeof EXPORT_COLUMNS)[number
     id: u.id, ts: new Date(u.ts).toISOString(), tenant: u.tenant, team: u.team, agent: u.agent, session: u.session, key_id: u.keyId, route: u.route,
     requested_model: u.requestedModel, model: u.model, provider: u.provider, status: u.status, error_code: u.errorCode,
     input_tokens: u.inputTokens, output_tokens: u.outputTokens, cached_tokens: u.cachedTokens, cost_usd: u.costMicros / 1e6, cost_micros: u.costMicros,
-    latency_ms: u.latencyMs, ttft_ms: u.ttftMs, finish_reason: u.finishReason, cache: u.cache, tags: u.tags,
+    latency_ms: u.latencyMs, ttft_ms: u.ttftMs, finish_reason: u.finishReason, cache: u.cache,
+    routing_policy: u.routingPolicy ?? null, routing_reason: u.routingReason ?? null,
+    saved_by_cache_usd: (u.savedByCacheMicros ?? 0) / 1e6, saved_by_routing_usd: (u.savedByRoutingMicros ?? 0) / 1e6, tags: u.tags,
   };
 }
 

@@ -57,6 +57,10 @@ export function totalsView(t: UsageTotals): Record<string, number | null> {
     cached_tokens: t.cachedTokens,
     cost_usd: t.costMicros / 1e6,
     cost_micros: t.costMicros,
+    cache_hits: t.cacheHits,
+    saved_by_cache_usd: t.savedByCacheMicros / 1e6,
+    routed: t.routed,
+    saved_by_routing_usd: t.savedByRoutingMicros / 1e6,
     avg_latency_ms: Math.round(t.avgLatencyMs * 100) / 100,
     avg_ttft_ms: t.avgTtftMs === null ? null : Math.round(t.avgTtftMs * 100) / 100,
   };
@@ -74,7 +78,7 @@ export function usageView(r: UsageReport): Record<string, unknown> {
 /** A usage report as CSV (one row per group, then a totals row). */
 export function usageCsv(r: UsageReport): string {
   const dims = r.groupBy.map(String);
-  const cols = ['requests', 'errors', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'avg_latency_ms'];
+  const cols = ['requests', 'errors', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'cache_hits', 'saved_by_cache_usd', 'routed', 'saved_by_routing_usd', 'avg_latency_ms'];
   const esc = (v: unknown): string => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;

@@ -13,6 +13,7 @@ import * as m005 from './005-approvals.js';
 import * as m006 from './006-evals.js';
 import * as m008 from './008-governance.js';
 import * as m009 from './009-orchestration.js';
+import * as m010usage from './010-usage-routing.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '006-evals': m006,
   '008-governance': m008,
   '009-orchestration': m009,
+  '010-usage-routing': m010usage,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */

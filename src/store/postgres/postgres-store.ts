@@ -23,7 +23,7 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
 }
 
-/** Rows per INSERT: 27 parameters each stays under PostgreSQL's 65535-parameter limit. */
+/** Rows per INSERT: 31 parameters each stays under PostgreSQL's 65535-parameter limit. */
 const ROWS_PER_STATEMENT = 2000;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const INT8_OID = 20;

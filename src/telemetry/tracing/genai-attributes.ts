@@ -42,7 +42,7 @@ export function requestStartAttributes(r: RequestStart): Attributes {
   };
 }
 
-/** Attributes from a finished usage record (model, provider, tokens, cost, outcome). */
+/** Attributes from a finished usage record (model, provider, tokens, cost, routing and savings, outcome). */
 export function usageAttributes(rec: UsageRecord): Attributes {
   return {
     'gen_ai.operation.name': operationName(rec.route),
@@ -60,6 +60,10 @@ export function usageAttributes(rec: UsageRecord): Attributes {
     'daca.cached_tokens': rec.cachedTokens || undefined,
     'daca.tokens_estimated': rec.estimated || undefined,
     'daca.cache': rec.cache,
+    'daca.routing.policy': rec.routingPolicy ?? undefined,
+    'daca.routing.reason': rec.routingReason ?? undefined,
+    'daca.saved_by_cache_usd': rec.savedByCacheMicros ? rec.savedByCacheMicros / 1_000_000 : undefined,
+    'daca.saved_by_routing_usd': rec.savedByRoutingMicros ? rec.savedByRoutingMicros / 1_000_000 : undefined,
     'daca.ttft_ms': rec.ttftMs ?? undefined,
     'daca.overhead_ms': rec.overheadMs,
     'daca.request_id': rec.id,
