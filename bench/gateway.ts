@@ -7,12 +7,12 @@
  * plus a streaming run (time to first byte). Prints a table and ends with one JSON line:
  * overheads are daca − direct at concurrency 1; `rps_ratio` is daca / direct at concurrency 16.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad, type LoadResult } from './load.js';
+import { combineRounds as combine, runLoad, type LoadResult } from './load.js';
+import { Children } from './support/children.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -25,51 +25,13 @@ const durationMs = flag('duration', 3000);
 /** `--guardrails`: turn on every deterministic content guardrail (input and output) in daca's spec. */
 const withGuardrails = args.includes('--guardrails');
 const rounds = flag('rounds', 2);
-const children: ChildProcess[] = [];
-
-function startChild(cmd: string[], cwd: string, env: Record<string, string>, pattern: RegExp): Promise<string> {
-  const p = spawn(process.execPath, cmd, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(p);
-  let out = '';
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`child did not start: ${out}`)), 20_000);
-    const on = (d: Buffer): void => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(t);
-        res(m[1]!);
-      }
-    };
-    p.stdout!.on('data', on);
-    p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    p.once('exit', (c) => rej(new Error(`child exited ${c}: ${out}`)));
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function combine(rs: LoadResult[]): LoadResult {
-  const out: LoadResult = {
-    requests: rs.reduce((n, r) => n + r.requests, 0),
-    errors: rs.reduce((n, r) => n + r.errors, 0),
-    rps: median(rs.map((r) => r.rps)),
-    p50_ms: median(rs.map((r) => r.p50_ms)),
-    p99_ms: median(rs.map((r) => r.p99_ms)),
-  };
-  if (rs[0]?.ttfb_p50_ms !== undefined) out.ttfb_p50_ms = median(rs.map((r) => r.ttfb_p50_ms!));
-  return out;
-}
+const children = new Children();
 
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'daca-bench-'));
-  const upstream = await startChild([join(here, 'fixed-upstream.js')], work, {}, /(http:\/\/\S+)/);
+  const upstream = (await children.start([join(here, 'fixed-upstream.js')], work, {}, /(http:\/\/\S+)/, 60_000)).value;
   const secret = 'dk-bench-0123456789abcdefghijklmnopqrstuv';
   writeFileSync(
     join(work, 'daca.yaml'),
@@ -87,7 +49,7 @@ async function main(): Promise<void> {
       ...(withGuardrails ? ['guardrails: { policy: {} }'] : []),
     ].join('\n'),
   );
-  const daca = await startChild([join(root, 'dist/src/cli/main.js'), 'up', '--port', '0', '--spec', 'daca.yaml', '--quiet'], work, { DACA_ADMIN_KEY: 'bench-admin-key-0123456789', DACA_LOG_LEVEL: 'warn' }, /(http:\/\/\S+)/);
+  const daca = (await children.start([join(root, 'dist/src/cli/main.js'), 'up', '--port', '0', '--spec', 'daca.yaml', '--quiet'], work, { DACA_ADMIN_KEY: 'bench-admin-key-0123456789', DACA_LOG_LEVEL: 'warn' }, /(http:\/\/\S+)/, 60_000)).value;
 
   const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the team.' }] });
   const streamBody = JSON.stringify({ model: 'bench-model', stream: true, messages: [{ role: 'user', content: 'Say hello to the team.' }] });
@@ -157,5 +119,5 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
+    children.killAll('SIGTERM');
   });

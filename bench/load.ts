@@ -77,3 +77,23 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (spec.ttfb) r.ttfb_p50_ms = pct(Float64Array.from(ttfb).sort(), 50);
   return r;
 }
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Several rounds of the same load as one result: requests and errors summed, rates and latencies their medians. */
+export function combineRounds(rs: readonly LoadResult[]): LoadResult {
+  const out: LoadResult = {
+    requests: rs.reduce((n, r) => n + r.requests, 0),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    rps: median(rs.map((r) => r.rps)),
+    p50_ms: median(rs.map((r) => r.p50_ms)),
+    p99_ms: median(rs.map((r) => r.p99_ms)),
+  };
+  if (rs[0]?.ttfb_p50_ms !== undefined) out.ttfb_p50_ms = median(rs.map((r) => r.ttfb_p50_ms!));
+  return out;
+}

@@ -16,13 +16,13 @@
  *   daca's runtime against bare Restate virtual-object calls.
  * Prints a table and ends with one JSON line.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
-import { runLoad, type LoadResult } from './load.js';
+import { combineRounds as combine, median, runLoad, type LoadResult } from './load.js';
+import { Children, type StartedChild } from './support/children.js';
 import { loadRoutingSet, scoreRoutingSet, type RoutingSet } from '../src/mesh/routing/routing-set.js';
 import { SkillIndex } from '../src/mesh/routing/skill-index.js';
 import { DEFAULT_MESH_SPEC } from '../src/mesh/mesh-spec.js';
@@ -36,46 +36,9 @@ const opt = (name: string): string | undefined => {
 };
 const durationMs = Number(opt('duration') ?? 3000);
 const rounds = Number(opt('rounds') ?? 2);
-const children: ChildProcess[] = [];
+const children = new Children();
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 const log = (s: string): void => console.log(s);
-
-function startChild(cmd: string[], cwd: string, env: Record<string, string>, pattern: RegExp): Promise<{ value: string; child: ChildProcess }> {
-  const p = spawn(process.execPath, cmd, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(p);
-  let out = '';
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`child did not start: ${out}`)), 30_000);
-    const on = (d: Buffer): void => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(t);
-        p.stdout!.off('data', on);
-        res({ value: m[1]!, child: p });
-      }
-    };
-    p.stdout!.on('data', on);
-    p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    p.once('exit', (c) => rej(new Error(`child exited ${c}: ${out}`)));
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function combine(rs: LoadResult[]): LoadResult {
-  return {
-    requests: rs.reduce((n, r) => n + r.requests, 0),
-    errors: rs.reduce((n, r) => n + r.errors, 0),
-    rps: median(rs.map((r) => r.rps)),
-    p50_ms: median(rs.map((r) => r.p50_ms)),
-    p99_ms: median(rs.map((r) => r.p99_ms)),
-  };
-}
 
 /** The labelled routing sets: `--routing-set FILE`, else every file of test/fixtures/routing (each file is its own mesh). */
 function routingSets(): { sets: RoutingSet[]; source: string } {
@@ -162,9 +125,9 @@ async function main(): Promise<void> {
   log(`routing: accuracy ${r3(routing.accuracy)}, near-misses routed ${r3(routing.nearMisses)}, decision p50 ${r3(routing.decisionP50Us)} µs`);
 
   // ---- agents and daca ----
-  const echo = await startChild([simMain, '--name', 'echo', '--skills', 'echo:Echo'], work, {}, /"url":"([^"]+)"/);
-  const sellers: { value: string; child: ChildProcess }[] = [];
-  for (let i = 0; i < 3; i++) sellers.push(await startChild([simMain, '--name', 'seller', '--delay-ms', '2', '--skills', 'quote:Price quote'], work, {}, /"url":"([^"]+)"/));
+  const echo = await children.start([simMain, '--name', 'echo', '--skills', 'echo:Echo'], work, {}, /"url":"([^"]+)"/);
+  const sellers: StartedChild[] = [];
+  for (let i = 0; i < 3; i++) sellers.push(await children.start([simMain, '--name', 'seller', '--delay-ms', '2', '--skills', 'quote:Price quote'], work, {}, /"url":"([^"]+)"/));
   const buyer = 'dk-bench-buyer-0123456789abcdefghijklmnop';
   writeFileSync(
     join(work, 'daca.yaml'),
@@ -188,7 +151,7 @@ async function main(): Promise<void> {
       `    seller: { url: "${sellers[0]!.value}", instances: ["${sellers[1]!.value}", "${sellers[2]!.value}"], tenant: shop }`,
     ].join('\n'),
   );
-  const daca = (await startChild([join(root, 'dist/src/cli/main.js'), 'up', '--port', '0', '--spec', 'daca.yaml', '--quiet'], work, { DACA_ADMIN_KEY: 'bench-admin-key-0123456789', DACA_LOG_LEVEL: 'warn' }, /(http:\/\/\S+)/)).value;
+  const daca = (await children.start([join(root, 'dist/src/cli/main.js'), 'up', '--port', '0', '--spec', 'daca.yaml', '--quiet'], work, { DACA_ADMIN_KEY: 'bench-admin-key-0123456789', DACA_LOG_LEVEL: 'warn' }, /(http:\/\/\S+)/)).value;
   const auth = { authorization: `Bearer ${buyer}` };
   // wait until the mesh knows all four instances
   for (let i = 0; i < 100; i++) {
@@ -273,7 +236,7 @@ async function main(): Promise<void> {
 }
 
 const stop = (): void => {
-  for (const c of children) c.kill('SIGKILL');
+  children.killAll('SIGKILL');
 };
 main()
   .then(() => {
