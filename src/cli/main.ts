@@ -26,6 +26,8 @@ import { registerPlan } from './plan.js';
 import { registerApply } from './apply.js';
 import { registerSpec } from './spec.js';
 import { registerEval } from './eval.js';
+import { registerDeals } from './deals.js';
+import { registerOrch } from './orch.js';
 
 const program = new Command();
 program
@@ -55,6 +57,8 @@ registerRollout(program);
 registerPlan(program);
 registerApply(program);
 registerSpec(program);
+registerDeals(program);
+registerOrch(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);

@@ -30,6 +30,7 @@ import { createProviders } from '../providers/registry.js';
 import { auditOf, closeAuditOf } from '../compliance/node-audit.js';
 import { createCostEngines } from '../cost/cost-engines.js';
 import { closeMeshOf } from '../mesh/node-mesh.js';
+import { closeDeclaredPatternsOf } from '../orchestration/declared/node-patterns.js';
 import { dirname } from 'node:path';
 
 /** The folder relative paths in a spec resolve against (the spec file's, or the working directory). */
@@ -197,6 +198,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     engines, metrics, tracer, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, runtime, logger, adminKey, devKey, dataDir: opts.dataDir,
     async close() {
       await closeMeshOf(this).catch((e: unknown) => logger.error({ err: e }, 'mesh shutdown failed'));
+      await closeDeclaredPatternsOf({ store }).catch((e: unknown) => logger.error({ err: e }, 'orchestration patterns shutdown failed'));
       await runtime.close().catch((e: unknown) => logger.error({ err: e }, 'agent runtime shutdown failed'));
       await observability.close();
       await recorder.close();

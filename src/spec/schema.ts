@@ -18,6 +18,7 @@ import { AgentMeshFields, MeshSpecSchema } from '../mesh/mesh-spec.js';
 import { AgentRuntimeFields, RuntimeSpecSchema } from '../runtime/runtime-spec.js';
 import { AgentCacheSpecSchema, CacheSpecSchema, RoutingSpecSchema } from '../cost/cost-spec.js';
 import { GovernanceSpecSchema, RolloutsSpecSchema } from '../governance/governance-spec.js';
+import { checkOrchestration, OrchestrationSpecSchema } from '../orchestration/orchestration-spec.js';
 
 const id = z
   .string()
@@ -191,6 +192,7 @@ export const SpecSchema = z
     cache: CacheSpecSchema.default(CacheSpecSchema.parse({})).describe('exact and semantic response caches'),
     governance: GovernanceSpecSchema.default(GovernanceSpecSchema.parse({})).describe('model versions, aliases per agent group, named agent groups (see docs/governance.md)'),
     rollouts: RolloutsSpecSchema.default(RolloutsSpecSchema.parse({})).describe('canary rollouts: analysis interval, guards, promotion, traffic graders'),
+    orchestration: OrchestrationSpecSchema.optional().describe('coordination patterns by agent name: hierarchies, negotiations, topics, contracts, auctions, votes, arbitration (see docs/orchestration.md)'),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -214,6 +216,7 @@ export const SpecSchema = z
       if (k.agent && !spec.agents[k.agent] && !spec.server.allow_undeclared_identities)
         ctx.addIssue({ code: 'custom', path: ['keys', name, 'agent'], message: `unknown agent '${k.agent}'` });
     }
+    checkOrchestration(spec.orchestration, spec.agents, (i) => ctx.addIssue(i));
   });
 
 /** A parsed, defaulted spec. */

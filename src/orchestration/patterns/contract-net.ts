@@ -26,7 +26,7 @@ export interface Contract {
   contractor: string;
   task: string;
   /** Price (micro-dollars), promised time, the task's input. */
-  terms: { price: number; eta: number; input: JsonValue };
+  terms: { price: number; eta: number; input: JsonValue; obligations?: string[] };
   status: 'awarded' | 'fulfilled' | 'breached';
   deadline: number;
   penaltyMicros: number;
@@ -82,6 +82,8 @@ export interface Cfp {
   deadlineMs: number;
   /** Penalty for a breach, micro-dollars. */
   penaltyMicros: number;
+  /** What the contractor must do (sent with the CFP, stored with the contract). */
+  obligations?: string[];
 }
 
 /** The outcome of one CFP. */
@@ -108,7 +110,7 @@ export class ContractNet {
 
   /** CFP → bids → award → contract → performance → fulfilled or breached. */
   async run(cfp: Cfp, contractors: readonly AgentRef[]): Promise<ContractNetOutcome> {
-    const answers = await Promise.all(contractors.map((c) => callAgent(this.o.host, this.clock, c, { t: 'cfp', task: cfp.task, input: cfp.input, deadlineMs: cfp.deadlineMs }, cfp.bidWindowMs, this.o.issuer).then((r) => ({ c, r }))));
+    const answers = await Promise.all(contractors.map((c) => callAgent(this.o.host, this.clock, c, { t: 'cfp', task: cfp.task, input: cfp.input, deadlineMs: cfp.deadlineMs, ...(cfp.obligations ? { obligations: cfp.obligations } : {}) }, cfp.bidWindowMs, this.o.issuer).then((r) => ({ c, r }))));
     const bids: ContractNetOutcome['bids'] = [];
     const refused: string[] = [];
     for (const { c, r } of answers) {
@@ -125,7 +127,7 @@ export class ContractNet {
     const now = this.clock.now();
     const contract: Contract = {
       id: `ct-${cfp.task}-${++this.n}-${now}`, issuer: this.o.issuer, contractor: best.contractor, task: cfp.task,
-      terms: { price: best.price, eta: best.eta, input: cfp.input }, status: 'awarded', deadline: now + cfp.deadlineMs, penaltyMicros: cfp.penaltyMicros,
+      terms: { price: best.price, eta: best.eta, input: cfp.input, ...(cfp.obligations ? { obligations: cfp.obligations } : {}) }, status: 'awarded', deadline: now + cfp.deadlineMs, penaltyMicros: cfp.penaltyMicros,
       history: [{ at: now, event: 'awarded', detail: `best of ${bids.length} bids at ${best.price}` }],
     };
     await this.o.contracts.create(contract, now);

@@ -5,7 +5,8 @@
  * - `GET /markets` — runs on this node, newest first, with their figures;
  * - `POST /markets` — starts one (`{ buyers, sellers, mediators, demand, model_share, fault_rate, approver, seed }`), 202;
  * - `GET /markets/:id` — live figures, the time series (deals, prices, queues, live agents, model spend), the report when done;
- * - `GET /markets/:id/deals` — recent settled deals; `GET /markets/:id/deals/:deal` — one deal's history.
+ * - `GET /markets/:id/deals` — recent settled deals; `GET /markets/:id/deals/:deal` — one deal's history;
+ * - `/patterns/…` — the spec's declared coordination patterns (orchestration-patterns.ts).
  */
 import { Hono } from 'hono';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { Market } from '../../orchestration/marketplace/market.js';
 import { faultsAt, marketConfig } from '../../orchestration/marketplace/market-config.js';
 import { openStore } from '../../store/open-store.js';
 import type { Services } from '../services.js';
+import { patternsApi } from './orchestration-patterns.js';
 import { parseJson } from './parse.js';
 
 /** Body of `POST /api/orchestration/markets`. */
@@ -60,6 +62,7 @@ function summary(id: string, r: Run): Record<string, unknown> {
 /** The routes (mounted under `/api/orchestration`, admin only). */
 export function orchestrationApi(s: Services): Hono<{ Variables: DacaVariables }> {
   const app = new Hono<{ Variables: DacaVariables }>();
+  app.route('/patterns', patternsApi(s));
 
   app.get('/markets', (c) => {
     const list = [...runsOf(s).entries()].sort((a, b) => b[1].startedAt - a[1].startedAt).map(([id, r]) => summary(id, r));

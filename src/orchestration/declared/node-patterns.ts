@@ -1,0 +1,74 @@
+/**
+ * The declared patterns of a running node: instantiated when the admin API is mounted (so at
+ * `daca up`), over the node's runtime, its store (contracts), approvals (human escalations), the
+ * audit ledger (every resolution) and, when topics are declared, the bus (NATS JetStream when
+ * `DACA_NATS_URL` is set). `closeDeclaredPatternsOf` stops them on shutdown.
+ */
+import type { Logger } from 'pino';
+import { openBus } from '../../bus/open-bus.js';
+import type { Bus } from '../../bus/types.js';
+import { auditOf } from '../../compliance/node-audit.js';
+import type { ApprovalService } from '../../guardrails/approvals/approval-service.js';
+import type { AgentHost } from '../../runtime/agent-host.js';
+import type { Spec } from '../../spec/schema.js';
+import type { Store } from '../../store/types.js';
+import { EMPTY_ORCHESTRATION } from '../orchestration-spec.js';
+import { resolutionLog } from '../patterns/resolution-record.js';
+import { DeclaredPatterns } from './declared-patterns.js';
+
+/** What the declared patterns need of a node (a subset of `Services`). */
+export interface PatternsNode {
+  store: Store;
+  dataDir: string;
+  spec: { spec: Spec };
+  runtime: AgentHost;
+  engines: { approvals: ApprovalService };
+  logger?: Pick<Logger, 'error' | 'info'>;
+}
+
+const nodes = new WeakMap<object, Promise<{ patterns: DeclaredPatterns; bus: Bus | null }>>();
+
+async function open(s: PatternsNode): Promise<{ patterns: DeclaredPatterns; bus: Bus | null }> {
+  const spec = s.spec.spec;
+  const o = spec.orchestration ?? EMPTY_ORCHESTRATION;
+  const bus = Object.keys(o.topics).length ? await openBus({ nats: { stream: 'DACA_ORCH', prefix: 'daca-orch' } }) : null;
+  const audit = await auditOf(s);
+  const patterns = await DeclaredPatterns.start({
+    spec: o, host: s.runtime, store: s.store, approvals: s.engines.approvals, log: resolutionLog({ audit, actor: 'orchestration' }),
+    team: (agent) => {
+      const team = spec.agents[agent]?.team ?? 'default';
+      return { team, tenant: spec.teams[team]?.tenant ?? 'default' };
+    },
+    ...(bus ? { bus } : {}),
+  });
+  const n = patterns.list().length;
+  if (n) s.logger?.info({ patterns: n }, 'orchestration patterns from the spec are up');
+  return { patterns, bus };
+}
+
+/**
+ * The node's declared patterns (created on first call).
+ * @example
+ * ```ts
+ * const patterns = await declaredPatternsOf(services);
+ * await patterns.runAuction('gpu-slot', 'one A100 hour');
+ * ```
+ */
+export function declaredPatternsOf(s: PatternsNode): Promise<DeclaredPatterns> {
+  let p = nodes.get(s.store);
+  if (!p) {
+    p = open(s);
+    nodes.set(s.store, p);
+  }
+  return p.then((x) => x.patterns);
+}
+
+/** Stops the node's declared patterns, if they were started. */
+export async function closeDeclaredPatternsOf(s: { store: Store }): Promise<void> {
+  const p = nodes.get(s.store);
+  if (!p) return;
+  nodes.delete(s.store);
+  const x = await p.catch(() => null);
+  await x?.patterns.close();
+  await x?.bus?.close();
+}
