@@ -32,6 +32,7 @@ import { suspensionsApi } from './api/suspensions.js';
 import { meshApi } from './api/mesh.js';
 import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
 import { costApi } from './api/cost.js';
+import { evalsApi } from './api/evals.js';
 import { orchestrationApi } from './api/orchestration.js';
 import { registryApi } from './api/registry.js';
 import { rolloutsApi } from './api/rollouts.js';
@@ -94,6 +95,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/suspensions', suspensionsApi(s.engines.killSwitch));
   api.route('/mesh', meshApi(s));
   api.route('/cost', costApi({ store: s.store, catalog: () => s.catalog, spec: () => s.spec.spec, dataDir: s.dataDir, flush }));
+  api.route('/evals', evalsApi({ store: s.store, dataDir: s.dataDir }));
   api.route('/orchestration', orchestrationApi(s));
   const governance = governanceOf(s); // attaches the rollout router to the gateway now
   api.route('/rollouts', rolloutsApi(() => governance.ready));

@@ -3,7 +3,8 @@
  * and routing) and the savings advisor.
  *
  * - `GET /api/cost/report?group_by=agent,day&from=-30d&agent=…&tag.customer=acme`
- * - `GET /api/cost/advice?agent=support&margin=2pp&days=30`
+ * - `GET /api/cost/advice?agent=support&margin=2pp&days=30` (each recommendation also carries
+ *   `monthly_saving_usd`, the window's saving scaled to 30 days)
  * - `POST /api/cost/advice` with `{ agent?, margin?, days?, suite: { name, system?, cases: [{ id, input, tags }] } }`
  *   to include a learned-router recommendation.
  */
@@ -51,6 +52,15 @@ function days(v: string | number | undefined): number {
   return n;
 }
 
+/**
+ * Adds `recommendation.monthly_saving_usd`: the window's saving scaled to 30 days (the window is
+ * real usage re-priced, so this projects the month from what the agent actually did).
+ */
+function withMonthly(view: Record<string, unknown>, savingMicros: number, windowDays: number): Record<string, unknown> {
+  const rec = view.recommendation as Record<string, unknown>;
+  return { ...view, recommendation: { ...rec, monthly_saving_usd: Math.round((savingMicros * 30) / windowDays) / 1e6 } };
+}
+
 /** Builds the cost API. */
 export function costApi(d: CostApiDeps) {
   const app = new Hono<{ Variables: DacaVariables }>();
@@ -79,7 +89,7 @@ export function costApi(d: CostApiDeps) {
       ...(a.suite ? { suite: { name: a.suite.name, cases: a.suite.cases, ...(a.suite.system ? { system: a.suite.system } : {}) } } : {}),
       now,
     });
-    return { agents: advice.map(adviceView) };
+    return { agents: advice.map((a) => withMonthly(adviceView(a), a.recommendation.savingMicros, a.windowDays)) };
   };
   app.get('/advice', async (c) => c.json(await advise({ agent: c.req.query('agent'), margin: c.req.query('margin'), days: c.req.query('days') })));
   app.post('/advice', async (c) => c.json(await advise(await parseJson(c, AdviceBody, 'advice request'))));
