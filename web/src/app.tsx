@@ -13,6 +13,12 @@ import { AgentDetailPage } from './pages/agent-detail';
 import { AgentsPage } from './pages/agents';
 import { AlertsPage } from './pages/alerts';
 import { ApprovalsPage } from './pages/approvals';
+import { AuditPage } from './pages/audit';
+import { AuditRecordPage } from './pages/audit-record';
+import { EvalComparePage } from './pages/eval-compare';
+import { EvalRunPage } from './pages/eval-run';
+import { EvalsPage } from './pages/evals';
+import { SavingsPage } from './pages/savings';
 import { RolloutDetailPage } from './pages/rollouts-detail';
 import { RolloutsPage } from './pages/rollouts';
 import { LoginPage } from './pages/login';
@@ -30,6 +36,9 @@ const NAV = [
   { to: 'alerts', label: 'Alerts' },
   { to: 'approvals', label: 'Approvals' },
   { to: 'rollouts', label: 'Rollouts' },
+  { to: 'evals', label: 'Evals' },
+  { to: 'savings', label: 'Savings' },
+  { to: 'audit', label: 'Audit' },
   { to: 'topology', label: 'Topology' },
   { to: 'marketplace', label: 'Marketplace' },
 ] as const;
@@ -66,6 +75,9 @@ function Page() {
   if (section === 'alerts') return <AlertsPage />;
   if (section === 'approvals') return <ApprovalsPage />;
   if (section === 'rollouts') return id ? <RolloutDetailPage id={id} /> : <RolloutsPage />;
+  if (section === 'evals') return id === 'compare' ? <EvalComparePage /> : id ? <EvalRunPage id={id} /> : <EvalsPage />;
+  if (section === 'savings') return <SavingsPage />;
+  if (section === 'audit') return id ? <AuditRecordPage id={id} /> : <AuditPage />;
   if (section === 'topology') return <TopologyPage />;
   if (section === 'marketplace') return parts[2] ? <MarketDealPage market={id!} deal={parts[2]} /> : id ? <MarketDetailPage id={id} /> : <MarketplacePage />;
   return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;

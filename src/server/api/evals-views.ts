@@ -74,6 +74,17 @@ function trialView(t: TrialResult): Record<string, unknown> {
   };
 }
 
+const natural = new Intl.Collator('en', { numeric: true });
+
+/** Orders `[persona, …]` entries as the run declares its personas (stores return trials in key order). */
+function byPersona(run: RunResults): (x: [string, unknown], y: [string, unknown]) => number {
+  const at = (p: string): number => {
+    const i = run.meta.personas.indexOf(p);
+    return i < 0 ? Infinity : i;
+  };
+  return ([x], [y]) => at(x) - at(y) || natural.compare(x, y);
+}
+
 /** `GET /api/evals/runs/:id`: the row, suite, per-persona and per-case metrics, and the trials (failed first). */
 export function runDetailView(run: RunResults, maxTrials = 2000): Record<string, unknown> {
   const k = run.meta.trials;
@@ -81,8 +92,8 @@ export function runDetailView(run: RunResults, maxTrials = 2000): Record<string,
   return {
     run: runRowView(run),
     metrics: metricsView(computeMetrics(run.trials, k)),
-    by_persona: [...metricsBy(run.trials, (t) => t.persona, k)].map(([persona, m]) => ({ persona, ...metricsView(m) })),
-    by_case: [...metricsBy(run.trials, (t) => t.caseId, k)].map(([c, m]) => ({ case: c, ...metricsView(m) })),
+    by_persona: [...metricsBy(run.trials, (t) => t.persona, k)].sort(byPersona(run)).map(([persona, m]) => ({ persona, ...metricsView(m) })),
+    by_case: [...metricsBy(run.trials, (t) => t.caseId, k)].sort(([x], [y]) => natural.compare(x, y)).map(([c, m]) => ({ case: c, ...metricsView(m) })),
     trials: trials.slice(0, maxTrials).map(trialView),
     trials_truncated: trials.length > maxTrials,
   };
@@ -105,7 +116,7 @@ function personaPairs(a: RunResults, b: RunResults): { persona: string; pairs: n
     if (tb.passed) g.b++;
     by.set(ta.persona, g);
   }
-  return [...by].map(([persona, g]) => ({ persona, pairs: g.n, a_pass_rate: g.a / g.n, b_pass_rate: g.b / g.n }));
+  return [...by].sort(byPersona(a)).map(([persona, g]) => ({ persona, pairs: g.n, a_pass_rate: g.a / g.n, b_pass_rate: g.b / g.n }));
 }
 
 /** Cases whose outcome differs between the runs: `regressed` (passed only under A) and `improved`. */
@@ -118,7 +129,7 @@ function discordantCases(a: RunResults, b: RunResults): { regressed: string[]; i
     if (!tb || ta.passed === tb.passed) continue;
     (ta.passed ? regressed : improved).add(ta.caseId);
   }
-  return { regressed: [...regressed].sort(), improved: [...improved].sort() };
+  return { regressed: [...regressed].sort(natural.compare), improved: [...improved].sort(natural.compare) };
 }
 
 /** `GET /api/evals/compare`: both runs, McNemar, bootstrap intervals (B − A) and per-persona pass rates. */

@@ -27,7 +27,8 @@ export interface TimeChartProps {
   height?: number;
 }
 
-function useDark(): boolean {
+/** True while the system colour scheme is dark (charts re-read their colours on change). */
+export function useDark(): boolean {
   const q = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
   const [dark, setDark] = useState(q?.matches ?? false);
   useEffect(() => {
