@@ -53,6 +53,18 @@ interface CostReportView {
 const MARGINS = ['1pp', '2pp', '5pp'];
 const WINDOWS = [7, 30, 90];
 
+/** One point per UTC day of the window (days without usage at zero), so the chart spans the window. */
+function everyDay(groups: CostDay[], days: number, now = Date.now()): (CostDay & { ts: string })[] {
+  const by = new Map(groups.map((g) => [g.day, g]));
+  const out: (CostDay & { ts: string })[] = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const day = new Date(now - i * 86_400_000).toISOString().slice(0, 10);
+    const g = by.get(day);
+    out.push({ day, ts: day, requests: g?.requests ?? 0, cost_usd: g?.cost_usd ?? 0, cache_hits: g?.cache_hits ?? 0, saved_by_cache_usd: g?.saved_by_cache_usd ?? 0, routed: g?.routed ?? 0, saved_by_routing_usd: g?.saved_by_routing_usd ?? 0 });
+  }
+  return out;
+}
+
 /** The saving per 30 days (the server's figure, else the window's scaled). */
 export function monthlySaving(a: AdviceView): number {
   return a.recommendation.monthly_saving_usd ?? (a.recommendation.saving_usd * 30) / a.window_days;
@@ -132,8 +144,7 @@ export function SavingsPage() {
   const agents = advice.data?.agents ?? [];
   const totalMonthly = agents.reduce((s, a) => s + monthlySaving(a), 0);
   const recommended = agents.filter((a) => a.recommendation.kind !== 'keep');
-  const days_ = [...(report.data?.groups ?? [])].sort((x, y) => x.day.localeCompare(y.day));
-  const series = days_.map((d) => ({ ...d, ts: d.day })) as unknown as SeriesPoint[];
+  const series = everyDay(report.data?.groups ?? [], days) as unknown as SeriesPoint[];
   const pick = (k: keyof CostDay) => (p: SeriesPoint): number => Number((p as unknown as CostDay)[k]);
   const withUsage = agents.filter((a) => a.current.requests > 0);
 
