@@ -41,6 +41,21 @@ async function openPage(path: string): Promise<Page> {
   return page;
 }
 
+/** Opens `path` on a 390 px phone and returns how wide the document is (the page must fit). */
+async function phoneWidth(path: string, testId: string): Promise<number> {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  await page.route(`${daca.url}/ui/**`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
+  await page.goto(`${daca.url}/ui/${path}`);
+  await page.getByTestId(testId).waitFor();
+  await page.waitForTimeout(500);
+  const w = Number(await page.evaluate('document.documentElement.scrollWidth'));
+  await page.screenshot({ path: join(SHOTS, `${testId.replace(/^page-/, '')}-phone.png`), fullPage: true });
+  await ctx.close();
+  return w;
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   ensureUiBuilt();
@@ -109,6 +124,7 @@ describe('dashboard eval runs', () => {
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, 'eval-compare.png'), fullPage: true });
     await page.close();
+    expect(await phoneWidth(`evals/compare?a=${strong.meta.id}&b=${weak.meta.id}`, 'page-eval-compare')).toBeLessThanOrEqual(390);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -70,6 +70,21 @@ async function openPage(path: string): Promise<Page> {
   return page;
 }
 
+/** Opens `path` on a 390 px phone and returns how wide the document is (the page must fit). */
+async function phoneWidth(path: string, testId: string): Promise<number> {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  await page.route(`${daca.url}/ui/**`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
+  await page.goto(`${daca.url}/ui/${path}`);
+  await page.getByTestId(testId).waitFor();
+  await page.waitForTimeout(500);
+  const w = Number(await page.evaluate('document.documentElement.scrollWidth'));
+  await page.screenshot({ path: join(SHOTS, `${testId.replace(/^page-/, '')}-phone.png`), fullPage: true });
+  await ctx.close();
+  return w;
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   ensureUiBuilt();
@@ -136,6 +151,7 @@ describe('dashboard savings advisor', () => {
     expect(await page.getByTestId('eval-run-id').textContent()).toBe(mini.meta.id);
     expect(Number(await page.getByTestId('stat-run-pass-rate').getAttribute('data-value'))).toBe(mini.trials.filter((t) => t.passed).length / mini.trials.length);
     await page.close();
+    expect(await phoneWidth('savings', 'page-savings')).toBeLessThanOrEqual(390);
     expect(pageErrors).toEqual([]);
   });
 });
