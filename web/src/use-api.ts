@@ -15,9 +15,19 @@ export interface ApiState<T> {
   unavailable: boolean;
 }
 
+/** Options of {@link useApi}. */
+export interface UseApiOptions {
+  /**
+   * Re-read on every live tick (default true). False for documents that are costly to compute and
+   * do not change with each request (eval runs, savings advice): they are read once per path.
+   */
+  live?: boolean;
+}
+
 /** Reads `path` (null: nothing to read) and keeps it fresh. */
-export function useApi<T>(path: string | null): ApiState<T> {
-  const { tick } = useLive();
+export function useApi<T>(path: string | null, opts: UseApiOptions = {}): ApiState<T> {
+  const live = useLive();
+  const tick = opts.live === false ? 0 : live.tick;
   const [state, setState] = useState<ApiState<T> & { path: string | null }>({ data: null, error: null, loading: true, unavailable: false, path });
 
   useEffect(() => {

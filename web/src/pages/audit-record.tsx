@@ -21,7 +21,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 /** The explanation of a request, from every record it left. */
 function Explanation({ requestId }: { requestId: string }) {
-  const ex = useApi<ExplanationView>(`/api/audit/explain/${encodeURIComponent(requestId)}`);
+  const ex = useApi<ExplanationView>(`/api/audit/explain/${encodeURIComponent(requestId)}`, { live: false });
   if (!ex.data) return ex.loading ? <Loading /> : <ApiNote state={ex} what={`the explanation of ${requestId}`} />;
   const e = ex.data;
   return (
@@ -46,7 +46,7 @@ function Explanation({ requestId }: { requestId: string }) {
 
 /** The page of one audit record. */
 export function AuditRecordPage({ id }: { id: string }) {
-  const r = useApi<AuditRecordView>(`/api/audit/records/${encodeURIComponent(id)}`);
+  const r = useApi<AuditRecordView>(`/api/audit/records/${encodeURIComponent(id)}`, { live: false });
   if (!r.data) return r.loading ? <Loading /> : <ApiNote state={r} what={`audit record ${id}`} />;
   const x = r.data;
   const d = x.body?.decision;

@@ -69,8 +69,8 @@ export function EvalComparePage() {
   const { query } = useRoute();
   const a = query.get('a') ?? '';
   const b = query.get('b') ?? '';
-  const runs = useApi<ListOf<EvalRunRow>>('/api/evals/runs?limit=200');
-  const cmp = useApi<EvalComparison>(a && b ? `/api/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}` : null);
+  const runs = useApi<ListOf<EvalRunRow>>('/api/evals/runs?limit=200', { live: false });
+  const cmp = useApi<EvalComparison>(a && b ? `/api/evals/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}` : null, { live: false });
   const picker = runs.data ? <ComparePicker key={`${a}|${b}`} runs={runs.data.data} {...(a ? { a } : {})} {...(b ? { b } : {})} /> : null;
   const c = cmp.data;
   return (

@@ -46,7 +46,7 @@ function MetricHead({ first, k }: { first: string; k: number }) {
 
 /** The page of one eval run. */
 export function EvalRunPage({ id }: { id: string }) {
-  const r = useApi<EvalRunDetail>(`/api/evals/runs/${encodeURIComponent(id)}`);
+  const r = useApi<EvalRunDetail>(`/api/evals/runs/${encodeURIComponent(id)}`, { live: false });
   if (!r.data) return r.loading ? <Loading /> : <ApiNote state={r} what={`eval run ${id}`} />;
   const { run, metrics: m, by_persona, by_case } = r.data;
   const cases = [...by_case].sort((a, b) => a.pass_rate - b.pass_rate || a.case.localeCompare(b.case, undefined, { numeric: true }));

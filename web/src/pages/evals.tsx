@@ -60,7 +60,7 @@ export function ComparePicker({ runs, a: a0, b: b0 }: { runs: EvalRunRow[]; a?: 
 /** The eval runs page. */
 export function EvalsPage() {
   const [suite, setSuite] = useState('');
-  const list = useApi<ListOf<EvalRunRow>>(`/api/evals/runs${qs({ suite: suite.trim(), limit: 200 })}`);
+  const list = useApi<ListOf<EvalRunRow>>(`/api/evals/runs${qs({ suite: suite.trim(), limit: 200 })}`, { live: false });
   const rows = useMemo(() => list.data?.data ?? [], [list.data]);
   const suites = new Set(rows.map((r) => r.suite));
   const latest = rows.slice(0, 12).reverse();

@@ -139,7 +139,7 @@ function AgentAdvice({ a }: { a: AdviceView }) {
 export function SavingsPage() {
   const [margin, setMargin] = useState('2pp');
   const [days, setDays] = useState(30);
-  const advice = useApi<{ agents: AdviceView[] }>(`/api/cost/advice${qs({ margin, days })}`);
+  const advice = useApi<{ agents: AdviceView[] }>(`/api/cost/advice${qs({ margin, days })}`, { live: false });
   const report = useApi<CostReportView>(`/api/cost/report${qs({ group_by: 'day', from: `-${days}d` })}`);
   const agents = advice.data?.agents ?? [];
   const totalMonthly = agents.reduce((s, a) => s + monthlySaving(a), 0);
