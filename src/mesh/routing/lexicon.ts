@@ -5,8 +5,8 @@
  * are offered); a word outside this lexicon and outside every skill is more likely an argument
  * (a product, a place, a person) and weighs little.
  */
-import { DECISIVE_ACTIONS } from './actions.js';
-import { isGroupTerm, termOf } from './synonyms.js';
+import { ACTION_WORDS, DECISIVE_ACTIONS } from './actions.js';
+import { isGroupTerm, SYNONYM_GROUPS, termOf } from './synonyms.js';
 
 const NOUNS =
   'train trains rail bus buses taxi cab ride uber metro subway ferry cruise parking ticket tickets visa passport ' +
@@ -31,3 +31,11 @@ export const isNeedWord: (term: string) => boolean = (() => {
   const nouns = new Set(NOUNS.split(/\s+/).filter(Boolean).map((w) => termOf(w)));
   return (term: string) => nouns.has(term) || DECISIVE_ACTIONS.has(term) || isGroupTerm(term);
 })();
+
+/** Every single word the lexicon knows (synonym groups, actions, need nouns): spellings to correct towards. */
+export function lexiconSpellings(): string[] {
+  const out = NOUNS.split(/\s+/).filter(Boolean);
+  for (const g of SYNONYM_GROUPS) for (const w of g) if (/^[a-z]+$/.test(w)) out.push(w);
+  out.push(...ACTION_WORDS);
+  return out;
+}

@@ -16,9 +16,11 @@
  * - a minimum of matched evidence (one common word is not a need), and a margin over a rival
  *   skill of another agent when the evidence is thin.
  */
-import { DECISIVE_ACTIONS, WEAK_ACTIONS } from './actions.js';
-import { isNeedWord } from './lexicon.js';
-import { analyse, analyseVocabulary } from './text.js';
+import { DECISIVE_ACTIONS, isDecisiveVerb, WEAK_ACTIONS } from './actions.js';
+import { SpellIndex } from './fuzzy.js';
+import { isNeedWord, lexiconSpellings } from './lexicon.js';
+import { termOf } from './synonyms.js';
+import { analyse, analyseVocabulary, plainWords } from './text.js';
 
 /** A skill as the matcher sees it. */
 export interface SkillEntry {
@@ -117,9 +119,12 @@ export class SkillIndex {
   private readonly vocab: Set<number>[] = [];
   private readonly tagSets: Set<string>[] = [];
   private readonly actionTerms: Set<number>[] = [];
+
   private readonly scores: Float64Array;
   /** IDF of a word only one skill has: the unit of unknown words' weights. */
   private readonly rare: number;
+  /** Spellings of the skills' words and the lexicon's, to correct misspelt request words. */
+  private readonly spell = new SpellIndex();
 
   constructor(skills: readonly SkillEntry[], options: Partial<MatcherOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_MATCHER_OPTIONS, ...options });
@@ -147,6 +152,7 @@ export class SkillIndex {
       add(s.description, FIELD_WEIGHT.description);
       for (const e of s.examples ?? []) add(e, FIELD_WEIGHT.examples);
       add(s.agent.replace(/[-_.:]/g, ' '), FIELD_WEIGHT.agent, (t) => !GENERIC_AGENT_WORDS.has(t));
+      for (const text of [s.name ?? s.skill.replace(/[-_]/g, ' '), s.description, ...(s.tags ?? []), ...(s.examples ?? [])]) if (text) for (const w of plainWords(text)) this.spell.add(w, 2);
       tfs.push(tf);
       lengths.push(len);
       this.vocab.push(new Set(tf.keys()));
@@ -171,6 +177,7 @@ export class SkillIndex {
       this.actionTerms.push(acts);
     }
     this.rare = idfOf(Math.max(n, 2), 1);
+    for (const w of lexiconSpellings()) this.spell.add(w, 1);
   }
 
   /** Number of skills indexed. */
@@ -189,27 +196,45 @@ export class SkillIndex {
   match(text: string, opts: { tags?: readonly string[] | undefined } = {}): SkillMatch {
     const terms = analyse(text);
     const ids: number[] = [];
+    /** The request's weight of each of `ids` (a decisive action used as a noun weighs as a noun). */
+    const weights: number[] = [];
     const unknownTerms: string[] = [];
     const actions: string[] = [];
+    const corrected: string[] = [];
     let total = 0;
     let unofferedNeeds = 0;
     const seen = new Set<string>();
     for (const t of terms) {
-      if (t.slot || seen.has(t.term)) continue;
-      seen.add(t.term);
-      const id = this.termIds.get(t.term);
-      if (t.proper && !isNeedWord(t.term)) continue; // a name: an argument, even when an example mentions it
-      const decisive = DECISIVE_ACTIONS.has(t.term);
-      if (decisive) actions.push(t.term);
+      if (t.slot) continue;
+      let term = t.term;
+      let word = t.word;
+      let id = this.termIds.get(term);
+      if (id === undefined && word !== undefined && !t.proper && !isNeedWord(term)) {
+        const fixed = this.spell.correct(word);
+        if (fixed !== undefined) {
+          corrected.push(`'${word}'→'${fixed}'`);
+          word = fixed;
+          term = termOf(fixed);
+          id = this.termIds.get(term);
+        }
+      }
+      if (seen.has(term)) continue;
+      seen.add(term);
+      if (t.proper && !isNeedWord(term)) continue; // a name: an argument, even when an example mentions it
+      // a corrected spelling is evidence of an object, never a verb that decides the need
+      const decisive = word !== t.word ? false : word !== undefined ? isDecisiveVerb(word) : DECISIVE_ACTIONS.has(term);
+      if (decisive) actions.push(term);
       if (id === undefined) {
-        unknownTerms.push(t.term);
+        unknownTerms.push(term);
         const o = this.options;
         // an action no skill offers is an unmet need at full weight; other lexicon words a little less
-        total += decisive ? this.rare : WEAK_ACTIONS.has(t.term) ? this.rare * WEAK_WEIGHT : isNeedWord(t.term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
-        if (!decisive && isNeedWord(t.term) && !WEAK_ACTIONS.has(t.term)) unofferedNeeds++;
+        total += decisive ? this.rare : WEAK_ACTIONS.has(term) ? this.rare * WEAK_WEIGHT : isNeedWord(term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
+        if (!decisive && isNeedWord(term) && !WEAK_ACTIONS.has(term)) unofferedNeeds++;
       } else {
+        const w = DECISIVE_ACTIONS.has(term) && !decisive ? this.weight[id]! / this.options.actionBoost : this.weight[id]!;
         ids.push(id);
-        total += this.weight[id]!;
+        weights.push(w);
+        total += w;
       }
     }
     if (total === 0) return { route: null, score: 0, reason: 'the request states no need (no words beyond names, numbers and fillers)', candidates: [] };
@@ -236,7 +261,7 @@ export class SkillIndex {
     }
 
     const actionIds = actions.map((a) => this.termIds.get(a));
-    const judged = top.map((s) => this.judge(s, ids, actionIds, actions, total, unofferedNeeds));
+    const judged = top.map((s) => this.judge(s, ids, weights, actionIds, actions, total, unofferedNeeds));
     judged.sort((a, b) => (a.missingAction ? 1 : 0) - (b.missingAction ? 1 : 0) || b.score - a.score || b.bm25 - a.bm25);
     const best = judged[0]!;
     const candidates = judged.slice(0, 3).map((j) => ({ agent: j.agent, skill: j.skill, score: round3(j.score), bm25: round3(j.bm25) }));
@@ -254,21 +279,23 @@ export class SkillIndex {
     const rival = judged.find((j) => j.agent !== best.agent);
     if (rival && best.score < o.marginBelow && best.score - rival.score < o.margin)
       return { route: null, score: round3(best.score), reason: `ambiguous: ${label} (${pct(best.score)}) and ${rival.agent}/${rival.skill} (${pct(rival.score)}) fit almost equally`, candidates };
-    const next = judged[1] ? `; next ${judged[1].agent}/${judged[1].skill} at ${pct(judged[1].score)}` : '';
+    const next = (judged[1] ? `; next ${judged[1].agent}/${judged[1].skill} at ${pct(judged[1].score)}` : '') + (corrected.length ? `; read ${corrected.join(', ')}` : '');
     return { route: { agent: best.agent, skill: best.skill }, score: round3(best.score), reason: `matched ${quoteList(best.matched)}: ${label} covers ${pct(best.score)} of the request${next}`, candidates };
   }
 
-  private judge(s: number, ids: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number, unofferedNeeds: number) {
+  private judge(s: number, ids: readonly number[], weights: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number, unofferedNeeds: number) {
     const vocab = this.vocab[s]!;
     let matchedMass = 0;
     let objectMass = 0;
     let conflict = false;
     const matched: string[] = [];
     const unmatched: string[] = [];
-    for (const id of ids) {
+    const actionSet = new Set(actionIds);
+    ids.forEach((id, i) => {
+      const w = weights[i]!;
       if (vocab.has(id)) {
-        matchedMass += this.weight[id]!;
-        if (!DECISIVE_ACTIONS.has(this.termAt(id)) && !WEAK_ACTIONS.has(this.termAt(id))) objectMass += this.weight[id]!;
+        matchedMass += w;
+        if (!actionSet.has(id) && !WEAK_ACTIONS.has(this.termAt(id))) objectMass += w;
         matched.push(this.termAt(id));
       } else {
         const t = this.termAt(id);
@@ -276,7 +303,7 @@ export class SkillIndex {
         // another skill's own (not example) word, or a need word: the request is about something else
         if (this.core.has(id) && !WEAK_ACTIONS.has(t)) conflict = true;
       }
-    }
+    });
     if (unofferedNeeds > 0) conflict = true;
     let missingAction: string | null = null;
     // the request's first decisive action is its main verb ("cancel the deployment"): a skill

@@ -15,7 +15,18 @@ export interface Term {
   slot: boolean;
   /** True for a word capitalised inside a sentence: a name unless the vocabulary knows it. */
   proper?: boolean;
+  /** The word as written (lowercase) when the term comes from one word, not a phrase. */
+  word?: string;
 }
+
+/** Number words: quantities are arguments of a need ("two weeks", "a dozen mugs"), never the need. */
+const NUMBER_WORDS: ReadonlySet<string> = new Set(
+  (
+    'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen ' +
+    'twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion dozen dozens ' +
+    'half quarter twice double triple second third fourth fifth couple several'
+  ).split(/\s+/),
+);
 
 /** Function words and fillers that never state a need. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
@@ -105,7 +116,7 @@ function fold(toks: Token[], out: Term[]): void {
       if (matched) continue;
     }
     if (STOP_WORDS.has(t.lower)) continue;
-    if (t.slot) {
+    if (t.slot || NUMBER_WORDS.has(t.lower)) {
       out.push({ term: t.lower, slot: true });
       continue;
     }
@@ -113,16 +124,16 @@ function fold(toks: Token[], out: Term[]): void {
     if (/[-_'’]/.test(t.lower)) {
       const joined = t.lower.replace(/[-_'’]/g, '');
       if (inSynonymGroup(joined)) {
-        out.push({ term: termOf(joined), slot: false });
+        out.push({ term: termOf(joined), slot: false, word: joined });
         continue;
       }
       for (const part of t.lower.split(/[-_'’]/)) {
         if (part.length < 2 || STOP_WORDS.has(part)) continue;
-        out.push({ term: termOf(part), slot: false });
+        out.push({ term: termOf(part), slot: false, word: part });
       }
       continue;
     }
-    out.push(t.proper && !inSynonymGroup(t.lower) ? { term: termOf(t.lower), slot: false, proper: true } : { term: termOf(t.lower), slot: false });
+    out.push(t.proper && !inSynonymGroup(t.lower) ? { term: termOf(t.lower), slot: false, proper: true, word: t.lower } : { term: termOf(t.lower), slot: false, word: t.lower });
   }
 }
 
@@ -153,4 +164,14 @@ export function analyseVocabulary(text: string, opts: { names?: boolean; isNeedW
   const terms: string[] = [];
   for (const t of out) if (!t.slot && !(t.proper && !opts.isNeedWord?.(t.term))) terms.push(t.term);
   return terms;
+}
+
+/**
+ * The plain words of a text (lowercase, letters only, at least `min` letters): the spellings the
+ * matcher corrects misspelt request words towards.
+ */
+export function plainWords(text: string, min = 5): string[] {
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/\p{L}+/gu)) if (m[0].length >= min && !STOP_WORDS.has(m[0])) out.push(m[0]);
+  return out;
 }
