@@ -2,10 +2,13 @@
  * Cost reports: cost per agent, team, tenant, business entity (any tag) and day, per request and per
  * successful task, and what the cache and routing saved — from usage events and feedback.
  *
- * - Saved by the cache: rows answered from the cache (`cache = 'hit'`) re-priced at their model
- *   (a hit records the stored answer's tokens at zero cost).
- * - Saved by routing: rows whose model differs from the one requested, re-priced at the requested
- *   model minus what they cost (negative when escalations cost more than the requested model).
+ * - Saved by the cache and by routing: what the gateway recorded on each row (`saved_cache_micros`,
+ *   `saved_routing_micros`: the stored answer's cost for a hit; the answer priced at the requested
+ *   model minus what was paid, every cascade attempt included, for a routed request). Routed
+ *   requests are those a routing policy decided (`fixed`, `cascade`, `router`, `budget`).
+ * - Rows written before routing was recorded (`routing_policy` null) are estimated instead: a hit
+ *   re-priced at its model, a row answered by another model than the one requested re-priced at
+ *   the requested model minus what it cost.
  * - Success: requests with feedback (score > 0 is a success); success rate = positive / rated;
  *   successful tasks = requests × success rate. Without feedback, an agent's eval pass rate is used
  *   when given (`evalSuccess`), else success is unknown (null).
@@ -62,7 +65,11 @@ interface SliceRow {
   requested_model: string;
   model: string;
   cache: string;
+  legacy: number | string;
   n: number | string;
+  n_routed: number | string;
+  s_saved_cache: number | string;
+  s_saved_routing: number | string;
   n_err: number | string;
   s_in: number | string;
   s_out: number | string;
@@ -105,7 +112,11 @@ export async function costReport(store: Pick<Store, 'db' | 'kind'>, q: CostRepor
   const where = usageWhere(q, d);
   let sel = db.selectFrom('usage_events').where(where).select([
     'requested_model', 'model', 'cache',
+    sql<number>`case when routing_policy is null then 1 else 0 end`.as('legacy'),
     sql<number>`count(*)`.as('n'),
+    sql<number>`coalesce(sum(case when routing_policy in ('fixed', 'cascade', 'router', 'budget') then 1 else 0 end), 0)`.as('n_routed'),
+    sql<number>`coalesce(sum(saved_cache_micros), 0)`.as('s_saved_cache'),
+    sql<number>`coalesce(sum(saved_routing_micros), 0)`.as('s_saved_routing'),
     sql<number>`coalesce(sum(case when status >= 400 or error_code is not null then 1 else 0 end), 0)`.as('n_err'),
     sql<number>`coalesce(sum(input_tokens), 0)`.as('s_in'),
     sql<number>`coalesce(sum(output_tokens), 0)`.as('s_out'),
@@ -113,7 +124,7 @@ export async function costReport(store: Pick<Store, 'db' | 'kind'>, q: CostRepor
     sql<number>`coalesce(sum(cost_micros), 0)`.as('s_cost'),
   ]);
   dims.forEach((e, i) => (sel = sel.select(e.as(`d${i}`))));
-  let grouped = sel.groupBy(['requested_model', 'model', 'cache']);
+  let grouped = sel.groupBy(['requested_model', 'model', 'cache', sql`case when routing_policy is null then 1 else 0 end`]);
   dims.forEach((e) => (grouped = grouped.groupBy(e)));
   const rows = (await grouped.execute()) as unknown as SliceRow[];
 
@@ -143,7 +154,12 @@ export async function costReport(store: Pick<Store, 'db' | 'kind'>, q: CostRepor
     part.requests = n;
     part.errors = num(r.n_err);
     part.costMicros = cost;
-    if (r.cache === 'hit') {
+    if (num(r.legacy) === 0) {
+      part.cacheHits = r.cache === 'hit' ? n : 0;
+      part.savedByCacheMicros = num(r.s_saved_cache);
+      part.routed = num(r.n_routed);
+      part.savedByRoutingMicros = num(r.s_saved_routing);
+    } else if (r.cache === 'hit') {
       part.cacheHits = n;
       const p = pricing.priceOf(r.model);
       if (p) part.savedByCacheMicros = costMicros(usage, p);
