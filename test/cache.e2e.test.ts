@@ -4,6 +4,7 @@
  * replayed as a stream equal to the original; tenants never share entries; `x-daca-cache: off`
  * bypasses it; two daca processes share entries through Redis.
  */
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,14 +67,30 @@ describe('exact cache in the gateway', () => {
 
   it('replays a cached answer as a stream equal to the original stream', async () => {
     const c = client(A);
-    let original = '';
-    for await (const ch of await c.chat.completions.create({ model: 'gpt', messages: q('Stream me the capital of Italy.'), stream: true })) original += ch.choices[0]?.delta.content ?? '';
+    /** What a client makes of a stream: role, text, finish reason, usage, model. */
+    const read = async (stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) => {
+      const out = { role: '', text: '', finish: '' as string | null, usage: null as unknown, model: '', chunks: 0 };
+      for await (const ch of stream) {
+        out.chunks++;
+        out.model = ch.model;
+        const choice = ch.choices[0];
+        if (choice?.delta.role) out.role = choice.delta.role;
+        out.text += choice?.delta.content ?? '';
+        if (choice?.finish_reason) out.finish = choice.finish_reason;
+        if (ch.usage) out.usage = { prompt: ch.usage.prompt_tokens, completion: ch.usage.completion_tokens };
+      }
+      return out;
+    };
+    const ask = { model: 'gpt', messages: q('Stream me the capital of Italy.'), stream: true as const, stream_options: { include_usage: true } };
+    const original = await read(await c.chat.completions.create(ask));
     const calls = up.requests.length;
-    let replay = '';
-    const { data: stream, response } = await c.chat.completions.create({ model: 'gpt', messages: q('Stream me the capital of Italy.'), stream: true }).withResponse();
-    for await (const ch of stream) replay += ch.choices[0]?.delta.content ?? '';
+    const { data: stream, response } = await c.chat.completions.create(ask).withResponse();
+    const replay = await read(stream);
     expect(response.headers.get('x-daca-cache')).toBe('hit');
-    expect(replay).toBe(original);
+    expect(original.chunks).toBeGreaterThan(2);
+    expect(original.text).toBe('The capital of France is Paris.');
+    expect(original.usage).not.toBeNull();
+    expect({ ...replay, chunks: 0 }).toEqual({ ...original, chunks: 0 });
     expect(up.requests.length).toBe(calls);
   });
 
@@ -98,6 +115,8 @@ describe('exact cache in the gateway', () => {
 describe('cache shared by two daca processes through Redis', () => {
   it('a request answered on node 1 is a hit on node 2', async () => {
     const env = { DACA_REDIS_URL: 'redis://127.0.0.1:6379', DACA_REDIS_PREFIX: `daca-test-${process.pid}-${Date.now()}` };
+    const redis = new Redis(env.DACA_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect(); // fails (not skips) when Redis is missing
     const dirs = [mkdtempSync(join(tmpdir(), 'daca-cache-1-')), mkdtempSync(join(tmpdir(), 'daca-cache-2-'))];
     for (const d of dirs) writeFileSync(join(d, 'daca.yaml'), spec(up.url));
     const [n1, n2] = await Promise.all(dirs.map((cwd) => startDacaProcess({ cwd, env })));
@@ -107,8 +126,9 @@ describe('cache shared by two daca processes through Redis', () => {
       const text = `Shared across nodes ${Date.now()}`;
       const a = await c1.chat.completions.create({ model: 'gpt', messages: q(text) }).withResponse();
       expect(a.response.headers.get('x-daca-cache')).toBe('miss');
-      // Node 1 stores the answer after responding; give that write a moment to land in Redis.
-      await new Promise((r) => setTimeout(r, 300));
+      // Node 1 stores the answer after responding: wait until the entry is in Redis.
+      for (let i = 0; i < 200 && (await redis.keys(`${env.DACA_REDIS_PREFIX}:cache:*`)).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await redis.keys(`${env.DACA_REDIS_PREFIX}:cache:*`)).toHaveLength(1);
       const calls = up.requests.length;
       const b = await c2.chat.completions.create({ model: 'gpt', messages: q(text) }).withResponse();
       expect(b.response.headers.get('x-daca-cache')).toBe('hit');
@@ -116,6 +136,9 @@ describe('cache shared by two daca processes through Redis', () => {
       expect(up.requests.length).toBe(calls); // node 2 never called the upstream
     } finally {
       await Promise.all([n1!.stop(), n2!.stop()]);
+      const left = await redis.keys(`${env.DACA_REDIS_PREFIX}:cache:*`);
+      if (left.length) await redis.del(...left);
+      await redis.quit();
     }
   }, 60_000);
 });
