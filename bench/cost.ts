@@ -8,16 +8,17 @@
  * 1. Training: an eval suite of separate tasks runs on both models through daca (src/evals); the
  *    router is trained from those runs (`trainRouter`, what `daca cost train-router` does).
  * 2. Baseline: every task on gpt-4o, no cache.
- * 3. Optimised: the same tasks through the CostOptimiser (exact cache + semantic cache + the learned
- *    router with verified cascades), which calls daca for each model call. The engines are the ones
- *    the gateway runs; here they sit client-side of the gateway call until the gateway wires them.
+ * 3. Optimised: the same tasks, each one plain request for gpt-4o, to a second daca whose spec turns
+ *    on the exact and semantic caches and gives the agent the learned router with verified cascades
+ *    (`routing: { policy: router, learned: <the trained file> }`): the gateway does all of it.
  *
  * Success: a grader (src/evals regex grader) checks the reply states the expected answer. Costs are
- * daca's own metering: the usage events of each phase (tag `phase=`), read back from the store.
+ * daca's own metering: the usage events of each phase (tag `phase=`), read back from the store; the
+ * optimised rows also carry each routing decision and what the cache and routing saved.
  *
  * Prints a table and ends with one JSON line.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -27,13 +28,8 @@ import { regexGrader } from '../src/evals/graders/text.js';
 import type { GradeContext } from '../src/evals/graders/types.js';
 import { MemoryRunStore } from '../src/evals/sinks/memory-sink.js';
 import type { RunResults } from '../src/evals/results.js';
-import { ExactCache } from '../src/cost/cache/exact-cache.js';
-import { MemoryCacheStore } from '../src/cost/cache/memory/memory-cache-store.js';
-import { CostOptimiser, type OptimisedAnswer } from '../src/cost/optimiser.js';
-import { compileRouting } from '../src/cost/routing/compile-routing.js';
 import { trainRouter } from '../src/cost/routing/train-router.js';
-import { simEmbedder } from '../src/cost/semantic/embedder.js';
-import { SemanticCache } from '../src/cost/semantic/semantic-cache.js';
+import type { UsageRecord } from '../src/metering/usage-record.js';
 import type { ChatRequest } from '../src/providers/types.js';
 import { startDaca } from '../src/server/serve.js';
 import { parseSpecText } from '../src/spec/loader.js';
@@ -51,7 +47,7 @@ const REPEATS = Number(process.env.BENCH_COST_REPEATS ?? 0.3);
 const MARGIN = 0.02;
 const SYSTEM = 'You are the support assistant of an online shop. Answer the customer briefly and state the final answer.';
 
-/** daca itself: two sim models, one agent. Cache and routing are applied by the optimiser (client side). */
+/** daca for training and the baseline: two sim models, one agent, no cache, no routing. */
 const DACA_SPEC = `
 server: { usage_flush_ms: 100, dev_key: false }
 providers:
@@ -67,14 +63,8 @@ keys:
   support: { value: "${KEY}", agent: support }
 `;
 
-/** The optimiser's spec sections, as an operator would write them in daca.yaml. */
-const OPTIMISER_SPEC = `
-models:
-  gpt-4o-mini: { provider: sim }
-  gpt-4o: { provider: sim }
-providers: { sim: { kind: sim } }
-tenants: { acme: {} }
-teams: { care: { tenant: acme } }
+/** The optimised daca: the same models, plus the cost sections an operator would add to daca.yaml. */
+const OPTIMISED_SPEC = (learnedFile: string): string => `${DACA_SPEC.replace(/agents:[\s\S]*?keys:/, 'keys:')}
 cache:
   exact: { enabled: true, ttl_s: 86400 }
   semantic: { enabled: true, threshold: 0.9, namespace_by: [tenant, agent] }
@@ -86,6 +76,7 @@ agents:
       policy: router
       models: [gpt-4o-mini, gpt-4o]
       verifiers: [{ type: heuristic }, { type: consistency }]
+      learned: ${JSON.stringify(learnedFile)}
       default: gpt-4o
 `;
 
@@ -124,13 +115,11 @@ function request(t: CostTask, model: string): ChatRequest {
 interface PhaseResult {
   success: number;
   latencies: number[];
-  answers: (OptimisedAnswer | null)[];
 }
 
-async function main(): Promise<void> {
-  const t0 = performance.now();
-  const daca = await startDaca({
-    spec: parseSpecText(DACA_SPEC, 'bench-cost.yaml', {}),
+function startBenchDaca(specText: string, name: string) {
+  return startDaca({
+    spec: parseSpecText(specText, name, {}),
     dataDir: mkdtempSync(join(tmpdir(), 'daca-bench-cost-')),
     adminKey: 'bench-admin-key-0123456789abcdef',
     devKey: false,
@@ -138,7 +127,14 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     logger: pino({ level: 'warn' }),
   });
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const daca = await startBenchDaca(DACA_SPEC, 'bench-cost.yaml');
   const client = new DacaClient(daca.url, KEY);
+  let opt: Awaited<ReturnType<typeof startBenchDaca>> | null = null;
+  let optClient: DacaClient | null = null;
   try {
     // 1. Training eval: separate tasks (another seed), both models, through daca.
     const train = generateWorkload({ tasks: TRAIN_CASES, seed: 1001, repeatRate: 0, rewordRate: 0, mix: { faq: 1 / 3, lookup: 1 / 3, reasoning: 1 / 3 }, minRepeatDistance: 1 });
@@ -155,7 +151,7 @@ async function main(): Promise<void> {
     // 2./3. The workload.
     const tasks = generateWorkload({ tasks: TASKS, seed: 7, repeatRate: REPEATS, rewordRate: 0.33, mix: { faq: 1 - HARD - LOOKUP, lookup: LOOKUP, reasoning: HARD }, minRepeatDistance: CONCURRENCY * 2 });
 
-    const baseline: PhaseResult = { success: 0, latencies: [], answers: [] };
+    const baseline: PhaseResult = { success: 0, latencies: [] };
     await pool(tasks, CONCURRENCY, async (t) => {
       const a = await client.chat(request(t, 'gpt-4o'), { 'x-daca-tags': `task=${t.task},phase=baseline`, 'x-daca-cache': 'off' });
       baseline.latencies.push(a.latencyMs);
@@ -163,60 +159,49 @@ async function main(): Promise<void> {
     });
     const tBase = performance.now();
 
-    const optSpec = parseSpecText(OPTIMISER_SPEC, 'optimiser.yaml', {}).spec;
-    const ex = optSpec.cache.exact;
-    const sem = optSpec.cache.semantic;
-    const routing = compileRouting('support', optSpec.agents.support!.routing!, optSpec, { learned });
-    const optimiser = new CostOptimiser({
-      exact: new ExactCache({ store: new MemoryCacheStore({ maxEntries: ex.max_entries, maxBytes: ex.max_mb * 1024 * 1024 }), ttlMs: ex.ttl_s * 1000, maxTemperature: ex.max_temperature }),
-      semantic: new SemanticCache({ embedder: simEmbedder(), threshold: sem.threshold, namespaceBy: sem.namespace_by, guard: sem.guard, maxEntriesPerBucket: sem.max_entries, ttlMs: ex.ttl_s * 1000 }),
-      routing: new Map([['support', routing]]),
-      agentCache: new Map([['support', optSpec.agents.support!.cache!]]),
-      priceOf: (m) => daca.services.catalog.resolve(m)?.price,
-    });
-    const optimised: PhaseResult = { success: 0, latencies: [], answers: new Array(tasks.length).fill(null) };
-    await pool(tasks, CONCURRENCY, async (t, i) => {
-      const s = performance.now();
-      const req = request(t, 'gpt-4o');
-      const headers = { 'x-daca-tags': `task=${t.task},phase=optimised` };
-      const a = await optimiser.chat({ tenant: 'acme', agent: 'support', tags: { task: t.task }, model: 'gpt-4o', req }, async (model, r) => {
-        const x = await client.chat({ ...r, model }, { ...headers, 'x-daca-cache': 'off' });
-        return { result: x.result, costMicros: x.costMicros };
-      });
-      optimised.latencies.push(performance.now() - s);
-      optimised.answers[i] = a;
-      if (passes(t.expected, a.result.choices[0]?.message.content ?? '')) optimised.success++;
+    const learnedFile = join(mkdtempSync(join(tmpdir(), 'daca-bench-router-')), 'support.json');
+    writeFileSync(learnedFile, JSON.stringify(learned, null, 2));
+    opt = await startBenchDaca(OPTIMISED_SPEC(learnedFile), 'bench-cost-optimised.yaml');
+    optClient = new DacaClient(opt.url, KEY);
+    const optimised: PhaseResult = { success: 0, latencies: [] };
+    const passedById = new Map<string, boolean>();
+    await pool(tasks, CONCURRENCY, async (t) => {
+      const a = await optClient!.chat(request(t, 'gpt-4o'), { 'x-daca-tags': `task=${t.task},phase=optimised` });
+      optimised.latencies.push(a.latencyMs);
+      const ok = passes(t.expected, a.result.choices[0]?.message.content ?? '');
+      passedById.set(a.requestId, ok);
+      if (ok) optimised.success++;
     });
     const tOpt = performance.now();
 
-    // Costs from daca's own metering.
+    // Costs from daca's own metering (the baseline's node and the optimised node).
     await daca.services.recorder.flush();
-    const usage = await daca.services.store.usage.query({ groupBy: ['tag:phase'] });
-    const costOf = (phase: string): number => usage.groups.find((g) => g.key['tag:phase'] === phase)?.costMicros ?? 0;
-    const callsOf = (phase: string): number => usage.groups.find((g) => g.key['tag:phase'] === phase)?.requests ?? 0;
+    await opt.services.recorder.flush();
+    const usage = [...(await daca.services.store.usage.query({ groupBy: ['tag:phase'] })).groups, ...(await opt.services.store.usage.query({ groupBy: ['tag:phase'] })).groups];
+    const costOf = (phase: string): number => usage.find((g) => g.key['tag:phase'] === phase)?.costMicros ?? 0;
+    const callsOf = (phase: string): number => usage.find((g) => g.key['tag:phase'] === phase)?.requests ?? 0;
+    const optTotals = usage.find((g) => g.key['tag:phase'] === 'optimised')!;
     const n = tasks.length;
     const b = { cost: costOf('baseline'), rate: baseline.success / n };
     const o = { cost: costOf('optimised'), rate: optimised.success / n };
     const bCps = b.cost / 1e6 / Math.max(1, baseline.success);
     const oCps = o.cost / 1e6 / Math.max(1, optimised.success);
 
-    const answers = optimised.answers.filter((a): a is OptimisedAnswer => a !== null);
-    const hits = { exact: answers.filter((a) => a.cacheKind === 'exact').length, semantic: answers.filter((a) => a.cacheKind === 'semantic').length };
-    const routed = answers.filter((a) => a.cache === 'miss');
-    const byStart = new Map<string, number>();
-    for (const a of routed) {
-      const k = `${a.tried[0]?.model ?? a.model}${a.decision.verify ? ' (verified)' : ''}`;
-      byStart.set(k, (byStart.get(k) ?? 0) + 1);
+    // What the gateway recorded for each optimised request: its routing decision and savings.
+    const rows: UsageRecord[] = await opt.services.store.usage.list({ tags: { phase: 'optimised' } });
+    const hits = { exact: rows.filter((u) => u.routingReason?.startsWith('exact cache hit')).length, semantic: rows.filter((u) => u.routingReason?.startsWith('semantic cache hit')).length };
+    const routed = rows.filter((u) => u.routingPolicy === 'router');
+    const byModel = new Map<string, number>();
+    const escalatedRow = (u: UsageRecord): boolean => /; escalated /.test(u.routingReason ?? '');
+    for (const u of routed) {
+      const k = escalatedRow(u) ? `escalated to ${u.model}` : `${u.model}${/, verified/.test(u.routingReason ?? '') ? ' (verified)' : ''}`;
+      byModel.set(k, (byModel.get(k) ?? 0) + 1);
     }
-    const escalated = routed.filter((a) => a.tried.length > 1).length;
-    // A wrong semantic hit answers a different question than the one asked.
-    const questionOf = new Map(tasks.filter((t) => t.repeat === 'no').map((t) => [t.text, t.question]));
-    const wrongCacheHits = tasks.filter((t, i) => {
-      const a = optimised.answers[i];
-      return a?.cacheKind === 'semantic' && questionOf.get(a.cacheKey?.slice(a.cacheKey.lastIndexOf('|') + 1) ?? '') !== t.question;
-    }).length;
+    const escalated = routed.filter(escalatedRow).length;
+    // A wrong semantic hit answers another question than the one asked: its answer fails the grader.
+    const wrongCacheHits = rows.filter((u) => u.routingReason?.startsWith('semantic cache hit') && passedById.get(u.id) === false).length;
 
-    const byTask = await daca.services.store.usage.query({ groupBy: ['tag:phase', 'tag:task'] });
+    const byTask = [...(await daca.services.store.usage.query({ groupBy: ['tag:phase', 'tag:task'] })).groups, ...(await opt.services.store.usage.query({ groupBy: ['tag:phase', 'tag:task'] })).groups];
     const out = process.stdout;
     out.write(`\ndaca bench:cost — ${n} tasks (${tasks.filter((t) => t.repeat === 'no').length} unique; ${tasks.filter((t) => t.repeat === 'exact').length} exact repeats, ${tasks.filter((t) => t.repeat === 'reworded').length} reworded)\n`);
     out.write(`mix: ${['faq', 'lookup', 'reasoning'].map((k) => `${k} ${tasks.filter((t) => t.task === k).length}`).join(', ')}; models gpt-4o-mini (cap 0.6, $0.15/$0.60) and gpt-4o (cap 0.9, $2.50/$10.00)\n\n`);
@@ -230,22 +215,25 @@ async function main(): Promise<void> {
     out.write(row('optimised', callsOf('optimised'), o.cost, o.rate, oCps, optimised.latencies));
     out.write('\ncost by task label:');
     for (const task of ['faq', 'lookup', 'reasoning']) {
-      const c = (phase: string): number => byTask.groups.find((g) => g.key['tag:phase'] === phase && g.key['tag:task'] === task)?.costMicros ?? 0;
+      const c = (phase: string): number => byTask.find((g) => g.key['tag:phase'] === phase && g.key['tag:task'] === task)?.costMicros ?? 0;
       out.write(`  ${task} $${(c('baseline') / 1e6).toFixed(4)} → $${(c('optimised') / 1e6).toFixed(4)}`);
     }
     out.write('\n');
-    out.write(`\noptimised: cache hits ${hits.exact} exact + ${hits.semantic} semantic (${wrongCacheHits} answered a different question); routed ${routed.length}: ${[...byStart].map(([k, v]) => `${k} ${v}`).join(', ')}; escalated ${escalated}\n`);
+    out.write(`\noptimised (as the gateway recorded it): cache hits ${hits.exact} exact + ${hits.semantic} semantic (${wrongCacheHits} semantic hits graded wrong); routed ${routed.length}: ${[...byModel].map(([k, v]) => `${k} ${v}`).join(', ')}; escalated ${escalated}\n`);
+    out.write(`saved against gpt-4o without cache: by the cache $${(optTotals.savedByCacheMicros / 1e6).toFixed(4)}, by routing $${(optTotals.savedByRoutingMicros / 1e6).toFixed(4)}\n`);
     out.write(`time: training ${((tTrain - t0) / 1000).toFixed(1)} s, baseline ${((tBase - tTrain) / 1000).toFixed(1)} s, optimised ${((tOpt - tBase) / 1000).toFixed(1)} s\n\n`);
     const line = {
       tasks: n,
       baseline: { cost_per_success_usd: r6(bCps), success_rate: r3(b.rate), p50_ms: Math.round(percentile(baseline.latencies, 0.5)) },
-      optimised: { cost_per_success_usd: r6(oCps), success_rate: r3(o.rate), p50_ms: Math.round(percentile(optimised.latencies, 0.5)), cache_hits: hits.exact + hits.semantic, escalations: escalated },
+      optimised: { cost_per_success_usd: r6(oCps), success_rate: r3(o.rate), p50_ms: Math.round(percentile(optimised.latencies, 0.5)), cache_hits: hits.exact + hits.semantic, escalations: escalated, saved_by_cache_usd: r6(optTotals.savedByCacheMicros / 1e6), saved_by_routing_usd: r6(optTotals.savedByRoutingMicros / 1e6) },
       cost_ratio: Math.round((bCps / oCps) * 100) / 100,
     };
     out.write(JSON.stringify(line) + '\n');
   } finally {
     client.close();
+    optClient?.close();
     await daca.close();
+    await opt?.close();
   }
 }
 

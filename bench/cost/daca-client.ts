@@ -1,6 +1,6 @@
 /**
  * A lean keep-alive client for daca's `/v1/chat/completions` that returns the canonical ChatResult
- * and the metered cost (`x-daca-cost-usd`).
+ * with the metered cost (`x-daca-cost-usd`), the request id and whether the cache answered.
  */
 import { Agent, request } from 'node:http';
 import type { ChatRequest, ChatResult } from '../../src/providers/types.js';
@@ -10,6 +10,10 @@ export interface DacaAnswer {
   result: ChatResult;
   costMicros: number;
   latencyMs: number;
+  /** `x-daca-request-id`. */
+  requestId: string;
+  /** `x-daca-cache`. */
+  cache: 'hit' | 'miss';
 }
 
 /** Calls daca over pooled sockets. */
@@ -37,7 +41,7 @@ export class DacaClient {
           res.on('end', () => {
             if ((res.statusCode ?? 500) >= 400) return reject(new Error(`daca answered ${res.statusCode}: ${text.slice(0, 200)}`));
             const cost = Math.round(Number(res.headers['x-daca-cost-usd'] ?? 0) * 1e6);
-            resolve({ result: JSON.parse(text) as ChatResult, costMicros: cost, latencyMs: performance.now() - t0 });
+            resolve({ result: JSON.parse(text) as ChatResult, costMicros: cost, latencyMs: performance.now() - t0, requestId: String(res.headers['x-daca-request-id'] ?? ''), cache: res.headers['x-daca-cache'] === 'hit' ? 'hit' : 'miss' });
           });
           res.on('error', reject);
         },

@@ -118,13 +118,16 @@ describe('routing decisions on usage rows', () => {
     expect(u.savedByRoutingMicros).toBeGreaterThan(0);
   });
 
-  it('cache hit: zero cost, the stored answer\'s cost as the cache saving', async () => {
+  it('cache hit: zero cost; the stored answer\'s cost saved by the cache, the rest of the requested price by routing', async () => {
     const first = await row(await ask(KEYS.casc, 'What is the warranty on the toaster? [sim:difficulty=0.05] [sim:answer=2]'));
     expect(first).toMatchObject({ cache: 'miss', routingPolicy: 'cascade' });
     const hitId = await ask(KEYS.casc, 'What is the warranty on the toaster? [sim:difficulty=0.05] [sim:answer=2]');
     const hit = await row(hitId);
-    expect(hit).toMatchObject({ cache: 'hit', costMicros: 0, routingPolicy: 'cache', routingReason: 'exact cache hit: answer stored from small', savedByCacheMicros: first.costMicros, savedByRoutingMicros: 0 });
+    expect(hit).toMatchObject({ cache: 'hit', costMicros: 0, routingPolicy: 'cache', routingReason: 'exact cache hit: answer stored from small', savedByCacheMicros: first.costMicros });
     expect(hit.savedByCacheMicros).toBeGreaterThan(0);
+    // The stored answer came from the cheap model: routing saved the rest of the requested model's price.
+    expect(hit.savedByRoutingMicros).toBe(first.savedByRoutingMicros);
+    expect(hit.savedByCacheMicros + hit.savedByRoutingMicros!).toBe(atLarge(hit));
   });
 });
 

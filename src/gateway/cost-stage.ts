@@ -61,10 +61,13 @@ export function noteRoutingOutcome(call: GatewayCall, d: RoutingDecision): void 
 
 /**
  * Sets what routing saved: the answer's usage priced at the requested model minus what the call
- * paid (every cascade attempt included). Zero when no policy chose the model (`none`, `cache`).
+ * paid (every cascade attempt included). For a cache hit, what routing saved when the stored answer
+ * was produced (priced at the requested model minus the stored answer's cost, which is the cache's
+ * saving), so cache and routing savings add up to the price of the request on the requested model.
+ * Zero when no policy chose the model (`none`).
  */
 export function settleRoutingSaving(call: GatewayCall, requested: ResolvedModel, usage: Usage, paidMicros: number): void {
   const r = call.routing;
-  if (!r || r.policy === 'none' || r.policy === 'cache') return;
-  r.savedByRoutingMicros = priceUsage(requested, usage) - paidMicros;
+  if (!r || r.policy === 'none') return;
+  r.savedByRoutingMicros = priceUsage(requested, usage) - (r.policy === 'cache' ? r.savedByCacheMicros : paidMicros);
 }

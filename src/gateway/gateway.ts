@@ -134,6 +134,7 @@ export class Gateway {
       if (hit) {
         adm.release();
         const meter: CallMeter = { usage: hit.result.usage, costMicros: 0, ttftMs: performance.now() - call.t0, upstreamMs: 0, finishReason: hit.result.choices[0]?.finish_reason ?? null };
+        settleRoutingSaving(call, asked, hit.result.usage, 0);
         return this.finishChat(call, req, { ...hit.result, choices: structuredClone(hit.result.choices) }, meter);
       }
     }
@@ -283,7 +284,7 @@ export class Gateway {
         const m = call.model ?? model;
         meter = { usage, costMicros: adm.answer || hitCost ? 0 : (cascadeCost ?? priceUsage(m, usage)), ttftMs, upstreamMs, finishReason };
         adm.settle(usage.total_tokens, meter.costMicros);
-        if (!adm.answer && !hitCost) settleRoutingSaving(call, asked, usage, meter.costMicros);
+        if (!adm.answer) settleRoutingSaving(call, asked, usage, meter.costMicros);
         if (collected && r && !failure && finishReason && !hitCost) {
           const whole = assembleChunks(collected);
           if (whole) void opt!.remember(r, whole, { answeredBy: m.name, costMicros: meter.costMicros });
