@@ -34,6 +34,12 @@ const N = flag('records', 200_000);
 const ROUNDS = flag('rounds', 2);
 const STRICT_N = flag('strict', 2000);
 const PG_URL = process.env.DACA_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** `--only sqlite|pg|gateway` runs one part (for profiling); the JSON line then has nulls for the rest. */
+const ONLY = ((): string | null => {
+  const i = args.indexOf('--only');
+  return i >= 0 ? args[i + 1]! : null;
+})();
+const part = (name: string): boolean => ONLY === null || ONLY === name;
 
 function entry(i: number): AuditEntry {
   return {
@@ -56,14 +62,21 @@ const pct = (xs: number[], q: number): number => {
 };
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** CPU time of the whole process (every thread: the event loop and the audit worker) per batched record, µs. */
+let cpuPerRecord: number[] = [];
+
 async function batched(ledger: AuditLedger, n: number): Promise<number> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     ledger.append(entry(i));
     if (i % 500 === 499) await tick();
   }
   await ledger.flush();
-  return n / ((performance.now() - t0) / 1000);
+  const t = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  cpuPerRecord.push((c.user + c.system) / n);
+  return n / (t / 1000);
 }
 
 async function strict(ledger: AuditLedger, n: number): Promise<{ p50: number; p99: number }> {
@@ -95,6 +108,8 @@ async function strictConcurrent(ledger: AuditLedger, n: number, c: number): Prom
 
 interface EngineResult {
   batchedPerS: number[];
+  /** Process CPU µs per record in each measured batched round (robust to a shared machine). */
+  cpuUs: number[];
   strictP50: number;
   strictP99: number;
   groupP50: number;
@@ -102,12 +117,14 @@ interface EngineResult {
 }
 
 async function runEngine(open: () => Promise<{ store: Store; dir: string; cleanup: () => Promise<void> }>): Promise<EngineResult> {
-  const out: EngineResult = { batchedPerS: [], strictP50: 0, strictP99: 0, groupP50: 0, groupPerS: 0 };
+  const out: EngineResult = { batchedPerS: [], cpuUs: [], strictP50: 0, strictP99: 0, groupP50: 0, groupPerS: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const { store, dir, cleanup } = await open();
     const ledger = await openAuditLedger({ store, dataDir: dir, env: {}, checkpointEvery: 100_000 });
     await batched(ledger, 5000); // warm-up (JIT, worker start, page cache)
+    cpuPerRecord = [];
     out.batchedPerS.push(await batched(ledger, N));
+    out.cpuUs.push(cpuPerRecord[0]!);
     if (round === 0) {
       const s = await strict(ledger, STRICT_N);
       out.strictP50 = s.p50;
@@ -194,15 +211,16 @@ async function gatewayOverhead(ledger: AuditLedger, n: number): Promise<{ off: n
 }
 
 async function main(): Promise<void> {
-  const sqlite = await runEngine(sqliteEngine);
+  const none: EngineResult = { batchedPerS: [NaN], cpuUs: [NaN], strictP50: NaN, strictP99: NaN, groupP50: NaN, groupPerS: NaN };
+  const sqlite = part('sqlite') ? await runEngine(sqliteEngine) : none;
   let pg: EngineResult | null = null;
   let pgNote = '';
   try {
-    pg = await runEngine(pgEngine);
+    if (part('pg')) pg = await runEngine(pgEngine);
   } catch (e) {
     pgNote = `PostgreSQL not measured: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const gw = await (async () => {
+  const gw = !part('gateway') ? { off: NaN, batched: NaN, strict: NaN } : await (async () => {
     const { store, dir, cleanup } = await sqliteEngine();
     const ledger = await openAuditLedger({ store, dataDir: dir, env: {} });
     const r = await gatewayOverhead(ledger, 3000);
@@ -213,9 +231,11 @@ async function main(): Promise<void> {
 
   const rows: [string, string, string][] = [
     ['SQLite batched appends/s', sqlite.batchedPerS.map((x) => Math.round(x)).join(' / '), 'goal >= 50,000'],
+    ['SQLite batched: process CPU µs per record', sqlite.cpuUs.map((x) => x.toFixed(1)).join(' / '), 'all threads'],
     ['SQLite strict p50 / p99 ms (1 caller)', `${r3(sqlite.strictP50)} / ${r3(sqlite.strictP99)}`, 'goal p50 < 2'],
     ['SQLite strict, 16 callers: p50 ms, appends/s', `${r3(sqlite.groupP50)}, ${Math.round(sqlite.groupPerS)}`, 'group commit'],
     ['PostgreSQL batched appends/s', pg ? pg.batchedPerS.map((x) => Math.round(x)).join(' / ') : 'n/a', ''],
+    ['PostgreSQL batched: process CPU µs per record', pg ? pg.cpuUs.map((x) => x.toFixed(1)).join(' / ') : 'n/a', 'daca side only'],
     ['PostgreSQL strict p50 / p99 ms (1 caller)', pg ? `${r3(pg.strictP50)} / ${r3(pg.strictP99)}` : 'n/a', ''],
     ['PostgreSQL strict, 16 callers: p50 ms, appends/s', pg ? `${r3(pg.groupP50)}, ${Math.round(pg.groupPerS)}` : 'n/a', 'group commit'],
     ['HTTP handler p50 ms: no audit / batched / strict', `${r3(gw.off)} / ${r3(gw.batched)} / ${r3(gw.strict)}`, 'gateway-like loop'],

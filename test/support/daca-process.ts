@@ -23,7 +23,7 @@ export interface DacaProcess {
 }
 
 /** Starts `daca up --port 0` in a fresh (or given) folder and waits until it serves. */
-export async function startDacaProcess(opts: { cwd?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<DacaProcess> {
+export async function startDacaProcess(opts: { cwd?: string; args?: string[]; env?: Record<string, string>; startTimeoutMs?: number } = {}): Promise<DacaProcess> {
   if (!existsSync(DACA_BIN)) throw new Error(`${DACA_BIN} is missing: run \`npm run build\` first`);
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'daca-e2e-'));
   const adminKey = opts.env?.DACA_ADMIN_KEY ?? 'test-admin-key-0123456789abcdef';
@@ -37,7 +37,11 @@ export async function startDacaProcess(opts: { cwd?: string; args?: string[]; en
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`daca up did not start in 20 s:\n${out}`)), 20_000);
+    const ms = opts.startTimeoutMs ?? 20_000;
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // do not leave it running behind a failed test
+      rej(new Error(`daca up did not start in ${ms / 1000} s:\n${out}`));
+    }, ms);
     const check = (): void => {
       const m = /daca is up at (http:\/\/\S+)/.exec(out);
       if (m) {
