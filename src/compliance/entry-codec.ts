@@ -37,12 +37,28 @@ export function encodeEntry(s: StampedEntry): string {
   }
 }
 
-/** Parses encoded entries back into stamped entries, digests resolved. */
-export function decodeEntries(items: readonly string[]): StampedEntry[] {
-  const out: StampedEntry[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) {
+/**
+ * Resolves the digests of an entry this module owns (freshly parsed) in place: the same inputs as
+ * {@link resolveDigests} without copying the entry.
+ */
+function resolveDigestsOwned(entry: AuditEntry): AuditEntry {
+  const d = entry.digests;
+  if (d === undefined) return entry;
+  const inputs: JsonObject = entry.inputs ?? (entry.inputs = {});
+  for (const name of Object.keys(d)) {
+    const text = JSON.stringify(d[name]) as string | undefined;
+    if (text !== undefined) inputs[name] = hash('sha256', text, 'hex');
+  }
+  entry.digests = undefined; // (not `delete`: that would turn the object into a slow dictionary)
+  return entry;
+}
+
+/** Parses encoded entries `items[from..to)` back into stamped entries, digests resolved. */
+export function decodeEntries(items: readonly string[], from = 0, to = items.length): StampedEntry[] {
+  const out: StampedEntry[] = new Array(to - from);
+  for (let i = from; i < to; i++) {
     const r = JSON.parse(items[i]!) as { id: string; ts: number; e: AuditEntry };
-    out[i] = { entry: resolveDigests(r.e), id: r.id, ts: r.ts };
+    out[i - from] = { entry: resolveDigestsOwned(r.e), id: r.id, ts: r.ts };
   }
   return out;
 }

@@ -11,9 +11,15 @@ import type { Checkpoint } from './checkpoint.js';
 import { toColumns } from './columnar-batch.js';
 import { decodeEntries } from './entry-codec.js';
 import type { AuditSigner } from './key-material.js';
+import type { AuditReceipt } from './audit-types.js';
 import { chainRecords, prepareRecords, subjectRefsNeeded, type AppendResult } from './prepare-records.js';
+import type { SubjectKey } from './subject-crypto.js';
+import type { NewSubjectKeyRow } from './subject-keyring.js';
 import { SqliteLedgerCore } from './sqlite-ledger-core.js';
 import { SqliteSubjectKeys } from './sqlite-subject-keys.js';
+
+/** Entries decoded, prepared and inserted at a time within a batch's transaction. */
+const SLICE = 256;
 
 /** Prepares, chains and commits entry batches on one SQLite connection. */
 export class EntryLedgerCore {
@@ -32,22 +38,51 @@ export class EntryLedgerCore {
 
   /**
    * Commits a batch of entries encoded by `encodeEntry` (all or nothing). `want` lists the indexes
-   * whose receipts the caller waits for. Throws (after rolling back) when the batch cannot be stored.
+   * whose receipts the caller waits for (ascending). Throws (after rolling back) when the batch
+   * cannot be stored. The batch is decoded, prepared, chained and inserted in slices inside its one
+   * transaction, so only a slice's objects are alive at a time (cheaper garbage collection).
    */
   appendEntries(items: readonly string[], want: number[]): AppendResult {
-    const entries = decodeEntries(items);
-    const subjects = subjectRefsNeeded(entries, this.master);
     this.core.begin();
     try {
-      const head = this.core.head();
-      const resolved = this.keys.resolveBegun(subjects, this.now());
-      const records = prepareRecords(entries, this.master, (ref) => resolved.keys.get(ref)!);
-      chainRecords(records, head);
-      const result = this.core.appendBegun(toColumns({ records, newKeys: resolved.created, want, chainedAfter: head }), head);
-      this.keys.committed(subjects, resolved);
-      return result;
+      const before = this.core.head();
+      let head = before;
+      const used = new Map<string, SubjectKey>();
+      const subjectsAll = new Map<string, string>();
+      const created: NewSubjectKeyRow[] = [];
+      const receipts: AuditReceipt[] = [];
+      const raw: Buffer[] = [];
+      let w = 0;
+      for (let at = 0; at < items.length; at += SLICE) {
+        const to = Math.min(items.length, at + SLICE);
+        const entries = decodeEntries(items, at, to);
+        const subjects = subjectRefsNeeded(entries, this.master);
+        let newKeys: NewSubjectKeyRow[] = [];
+        if (subjects.size) {
+          // Subjects met in an earlier slice keep the key resolved there.
+          const fresh = new Map<string, string>();
+          for (const [id, ref] of subjects) {
+            subjectsAll.set(id, ref);
+            if (!used.has(ref)) fresh.set(id, ref);
+          }
+          const resolved = this.keys.resolveBegun(fresh, this.now());
+          for (const [ref, k] of resolved.keys) used.set(ref, k);
+          for (const k of resolved.created) created.push(k);
+          newKeys = resolved.created;
+        }
+        const records = prepareRecords(entries, this.master, (ref) => used.get(ref)!, subjects);
+        chainRecords(records, head, raw);
+        const sliceWant: number[] = [];
+        while (w < want.length && want[w]! < to) sliceWant.push(want[w++]! - at);
+        const part = this.core.insertBegun(toColumns({ records, newKeys, want: sliceWant, chainedAfter: head }), head);
+        for (const r of part.receipts) receipts.push(r);
+        head = part.head;
+      }
+      this.core.commitBegun(before, raw);
+      this.keys.committed(subjectsAll, { keys: used, created });
+      return { receipts, head, rechained: false };
     } catch (e) {
-      this.core.rollback();
+      this.core.failed();
       throw e;
     }
   }

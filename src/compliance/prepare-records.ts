@@ -79,15 +79,21 @@ export function subjectRefsNeeded(entries: readonly StampedEntry[], master: Buff
 
 /**
  * Prepares entries. `keyFor(subjectRef)` must return the subject's active key (the appender creates
- * missing ones first, see {@link subjectRefsNeeded}).
+ * missing ones first, see {@link subjectRefsNeeded}); `subjectRefs` are references already computed for
+ * subject ids (what {@link subjectRefsNeeded} returned), so they are not computed twice.
  */
-export function prepareRecords(entries: readonly StampedEntry[], master: Buffer, keyFor: (ref: string) => SubjectKey): PreparedRecord[] {
+export function prepareRecords(
+  entries: readonly StampedEntry[],
+  master: Buffer,
+  keyFor: (ref: string) => SubjectKey,
+  subjectRefs?: ReadonlyMap<string, string>,
+): PreparedRecord[] {
   const out: PreparedRecord[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const st = entries[i]!;
     const e = st.entry.digests === undefined ? st.entry : resolveDigests(st.entry);
     const subject = dataSubjectOf(st);
-    const ref = subject === null ? null : subjectRef(master, subject);
+    const ref = subject === null ? null : (subjectRefs?.get(subject) ?? subjectRef(master, subject));
     const body = canonicalPart({ decision: e.decision, outcome: e.outcome, cost_micros: e.costMicros, detail: e.detail });
     let inputs: string | null = null;
     if (e.inputs !== undefined || e.personal !== undefined) {
@@ -120,9 +126,10 @@ export function prepareRecords(entries: readonly StampedEntry[], master: Buffer,
 
 /**
  * Assigns sequence numbers after `head` and chains the hashes, turning the prepared records into
- * chained ones in place. Returns them and the new head.
+ * chained ones in place. Returns them and the new head; `raw`, when given, receives each record's
+ * hash as bytes (for the Merkle frontier).
  */
-export function chainRecords(prepared: readonly PreparedRecord[], head: ChainHead): { rows: ChainedRecord[]; head: ChainHead } {
+export function chainRecords(prepared: readonly PreparedRecord[], head: ChainHead, raw?: Buffer[]): { rows: ChainedRecord[]; head: ChainHead } {
   let prev: Buffer = Buffer.from(head.hash, 'hex');
   let seq = head.seq;
   const rows = prepared as ChainedRecord[];
@@ -132,6 +139,7 @@ export function chainRecords(prepared: readonly PreparedRecord[], head: ChainHea
     const h = chainHash(prev, canonicalHeader(r.header, seq));
     r.seq = seq;
     r.hash = h.toString('hex');
+    raw?.push(h);
     prev = h;
   }
   return { rows, head: { seq, hash: rows.length ? rows[rows.length - 1]!.hash : head.hash } };

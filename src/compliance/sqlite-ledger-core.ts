@@ -27,6 +27,10 @@ export class SqliteLedgerCore {
   private readonly selHead: Stmt;
   private readonly insKey: Stmt;
   private frontier: MerkleFrontier | null = null;
+  /** Parameter arrays reused by every insert. */
+  private readonly rp: unknown[] = new Array(16 * ROWS_PER_STATEMENT);
+  private readonly pp: unknown[] = new Array(3 * ROWS_PER_STATEMENT);
+  private readonly one: unknown[] = new Array(16);
 
   constructor(
     private readonly db: Database.Database,
@@ -63,41 +67,66 @@ export class SqliteLedgerCore {
    */
   appendBegun(batch: ColumnarBatch, before: ChainHead = this.head()): AppendResult {
     try {
-      for (const k of batch.newKeys) this.insKey.run(k.kid, k.subjectRef, k.wrapped, k.createdAt);
-      const result = chainColumnsUnderLock(batch, before);
-      const c = batch.cols;
-      const n = batch.n;
-      const full = n - (n % ROWS_PER_STATEMENT);
-      const rp: unknown[] = new Array(16 * ROWS_PER_STATEMENT);
-      const pp: unknown[] = new Array(3 * ROWS_PER_STATEMENT);
-      const one: unknown[] = new Array(16);
-      for (let i = 0; i < n; ) {
-        if (i < full) {
-          for (let j = 0; j < ROWS_PER_STATEMENT; j++) {
-            recordParams(c, i + j, rp, 16 * j);
-            pp[3 * j] = c.seq[i + j];
-            pp[3 * j + 1] = c.body[i + j];
-            pp[3 * j + 2] = c.inputs[i + j];
-          }
-          this.insRecords.run(rp);
-          this.insPayloads.run(pp);
-          i += ROWS_PER_STATEMENT;
-        } else {
-          recordParams(c, i, one, 0);
-          this.insRecord.run(one);
-          this.insPayload.run(c.seq[i], c.body[i], c.inputs[i]);
-          i++;
-        }
-      }
-      this.db.exec('COMMIT');
-      if (this.frontier && this.frontier.size === before.seq) for (let i = 0; i < n; i++) this.frontier.append(leafHash(Buffer.from(c.hash[i]!, 'hex')));
-      else this.frontier = null;
+      const result = this.insertBegun(batch, before);
+      this.commitBegun(before, batch.cols.hash);
       return result;
     } catch (e) {
       this.rollback();
       this.frontier = null;
       throw e;
     }
+  }
+
+  /**
+   * Inserts a batch (and its new subject keys) inside a transaction opened by {@link begin}, after
+   * `before`, without committing: several slices of one batch can be inserted before
+   * {@link commitBegun}. Throws without rolling back (the caller does).
+   */
+  insertBegun(batch: ColumnarBatch, before: ChainHead): AppendResult {
+    for (const k of batch.newKeys) this.insKey.run(k.kid, k.subjectRef, k.wrapped, k.createdAt);
+    const result = chainColumnsUnderLock(batch, before);
+    const c = batch.cols;
+    const n = batch.n;
+    const full = n - (n % ROWS_PER_STATEMENT);
+    const rp = this.rp;
+    const pp = this.pp;
+    const one = this.one;
+    for (let i = 0; i < n; ) {
+      if (i < full) {
+        for (let j = 0; j < ROWS_PER_STATEMENT; j++) {
+          recordParams(c, i + j, rp, 16 * j);
+          pp[3 * j] = c.seq[i + j];
+          pp[3 * j + 1] = c.body[i + j];
+          pp[3 * j + 2] = c.inputs[i + j];
+        }
+        this.insRecords.run(rp);
+        this.insPayloads.run(pp);
+        i += ROWS_PER_STATEMENT;
+      } else {
+        recordParams(c, i, one, 0);
+        this.insRecord.run(one);
+        this.insPayload.run(c.seq[i], c.body[i], c.inputs[i]);
+        i++;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Commits the transaction whose inserts followed `before`; `hashes` are the new records' hashes
+   * (bytes, or hex), in order: they extend the cached Merkle frontier. Throws without rolling back.
+   */
+  commitBegun(before: ChainHead, hashes: readonly (Buffer | string)[]): void {
+    this.db.exec('COMMIT');
+    if (this.frontier && this.frontier.size === before.seq) {
+      for (const h of hashes) this.frontier.append(leafHash(typeof h === 'string' ? Buffer.from(h, 'hex') : h));
+    } else this.frontier = null;
+  }
+
+  /** Forgets the cached Merkle frontier (after a failed transaction). */
+  failed(): void {
+    this.rollback();
+    this.frontier = null;
   }
 
   /**

@@ -29,6 +29,8 @@ export function startAuditWorker(file: string, signer: AuditSigner, master: Buff
   const url = opts.workerUrl ?? new URL('./audit-worker.js', import.meta.url);
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
   const worker = new Worker(url, {
+    // A larger young generation: a batch's short-lived objects die before a scavenge has to copy them.
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
     workerData: { file, privatePem: privatePemOf(signer), master: master.toString('base64'), sync: opts.sync ?? 'normal', busyTimeoutMs: opts.busyTimeoutMs ?? 10_000 },
   });
   worker.unref();
