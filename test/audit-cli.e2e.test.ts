@@ -16,6 +16,8 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { DACA_BIN } from './support/daca-process.js';
 
 const exec = promisify(execFile);
+/** Each test runs the CLI several times; on a loaded machine one run can take ~10 s to start. */
+const CLI_TIMEOUT = 240_000;
 let cwd: string;
 
 async function daca(...args: string[]): Promise<{ code: number; out: string }> {
@@ -59,7 +61,7 @@ describe('daca audit / subjects (built CLI)', () => {
     expect(erased.out).toContain('1 key(s) destroyed');
     const after = JSON.parse((await daca('subjects', 'export', 'erin@example.com')).out);
     expect(after).toMatchObject({ erased: true, records: [{ personal: 'erased' }] });
-  });
+  }, CLI_TIMEOUT);
 
   it('verify passes on the untouched ledger and fails, naming the record, after a direct edit of the file', async () => {
     const ok = await daca('audit', 'verify');
@@ -81,11 +83,11 @@ describe('daca audit / subjects (built CLI)', () => {
     expect(bad.out).toContain(`first broken record: seq ${mid}`);
     const json = JSON.parse((await daca('audit', 'verify', '--json')).out);
     expect(json.ok).toBe(false);
-  });
+  }, CLI_TIMEOUT);
 
   it('fails with a clear message where there is no store', async () => {
     const r = await exec(process.execPath, [DACA_BIN, 'audit', 'verify', '--data-dir', join(cwd, 'nowhere')]).catch((e: { code: number; stderr: string }) => e);
     expect((r as { code: number }).code).toBe(1);
     expect((r as { stderr: string }).stderr).toMatch(/no daca store at/);
-  });
+  }, CLI_TIMEOUT);
 });
