@@ -16,6 +16,10 @@ export interface MarketFaults {
   killsPerAgentHour: number;
   /** Times the durable store is closed and reopened during the run. */
   storeRestarts: number;
+  /** Times restate-server is killed (SIGKILL) and restarted mid-market (needs `durableSettlement`). */
+  restateRestarts?: number;
+  /** How long restate-server stays down, wall ms (default 1,000). */
+  restateDownMs?: number;
 }
 
 /** Everything a market run is made of. */
@@ -51,6 +55,8 @@ export interface MarketConfig {
   approver: 'policy' | 'human';
   /** Simulated ms per wall ms when paced (human approvals). */
   pace: number;
+  /** Settle each deal as a durable step on Restate (see durable-settlement.ts); default: one ledger transaction in-process. */
+  durableSettlement?: boolean;
 }
 
 /** No faults. */

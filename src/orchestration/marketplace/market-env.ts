@@ -6,7 +6,7 @@
 import type { AgentContext } from '../../runtime/define-agent.js';
 import type { JsonValue } from '../../runtime/types.js';
 import type { MarketConfig } from './market-config.js';
-import type { MarketLedger } from './market-ledger.js';
+import type { MarketLedger, SettleResult } from './market-ledger.js';
 import type { MarketMsg, NeedInfo } from './messages.js';
 import type { Scenario } from './scenario.js';
 import type { SellerDirectory } from './seller-directory.js';
@@ -61,6 +61,8 @@ export interface MarketEnv {
   decideApproval(approvalId: string, approve: boolean, note: string): Promise<{ approved: boolean; by: string; note: string }>;
   /** Appends a deal or approval decision to the audit ledger. */
   audit(kind: 'deal' | 'approval', deal: string, actor: string, facts: { [k: string]: JsonValue }, summary: string, approved: boolean): void;
+  /** Settles a committed deal exactly once (the ledger, or a durable step on Restate); throws when it cannot now. */
+  settleDeal(deal: string, attempt: number, at: number): Promise<SettleResult>;
   /** A deal settled (bookkeeping, once per deal). */
   settled(d: { deal: string; buyer: string; seller: string; mediator: string; sku: string; qty: number; amount: number; rounds: number }): void;
   /** A need expired unserved. */

@@ -56,6 +56,7 @@ export class MarketMetrics {
   delayed = 0;
   kills = 0;
   storeRestarts = 0;
+  restateRestarts = 0;
   transientErrors = 0;
   approvalsRequested = 0;
   approvalsApproved = 0;

@@ -37,7 +37,7 @@ export interface MarketReport {
   fairness: { buyers_served: number; seller_sales: number; model_spend: number };
   model: { calls: number; moves: number; fallbacks: number; budgetRefusals: number; meteredMicros: number };
   approvals: { requested: number; approved: number; rejected: number };
-  faults: { messages: number; dropped: number; duplicated: number; delayed: number; kills: number; storeRestarts: number; transientErrors: number; redispatched: number };
+  faults: { messages: number; dropped: number; duplicated: number; delayed: number; kills: number; storeRestarts: number; transientErrors: number; redispatched: number; restateRestarts: number };
   deadlocks: { detected: number; resolved: number; left: number };
   starvedAgents: string[];
   invariants: { checks: number; checked: string[]; violations: Violation[] };
@@ -84,7 +84,7 @@ export async function buildReport(m: Market, final: InvariantReport, during: rea
     fairness: { buyers_served: figures.jain_fairness, seller_sales: r3(jainIndex(sales)), model_spend: r3(jainIndex(spend)) },
     model: { calls: mt.modelCalls, moves: mt.modelMoves, fallbacks: mt.modelFallbacks, budgetRefusals: mt.budgetRefusals, meteredMicros: metered },
     approvals: { requested: mt.approvalsRequested, approved: mt.approvalsApproved, rejected: mt.approvalsRejected },
-    faults: { messages: mt.messages, dropped: mt.dropped, duplicated: mt.duplicated, delayed: mt.delayed, kills: mt.kills, storeRestarts: mt.storeRestarts, transientErrors: mt.transientErrors, redispatched: mt.redispatched },
+    faults: { messages: mt.messages, dropped: mt.dropped, duplicated: mt.duplicated, delayed: mt.delayed, kills: mt.kills, storeRestarts: mt.storeRestarts, transientErrors: mt.transientErrors, redispatched: mt.redispatched, restateRestarts: mt.restateRestarts },
     deadlocks: { detected: mt.deadlocksDetected, resolved: mt.deadlocksResolved, left: deadlocksLeft },
     starvedAgents: [...m.starvation.starved.keys()],
     invariants: { checks: during.length + 1, checked: final.checked, violations },
@@ -106,7 +106,7 @@ export function formatReport(r: MarketReport): string {
     ['model cost / per deal', `$${f.model_cost_usd.toFixed(4)} / $${f.cost_per_deal_usd.toFixed(6)}`],
     ['approvals requested / approved / rejected', `${r.approvals.requested} / ${r.approvals.approved} / ${r.approvals.rejected}`],
     ['messages (dropped, duplicated, delayed)', `${r.faults.messages} (${r.faults.dropped}, ${r.faults.duplicated}, ${r.faults.delayed})`],
-    ['agent kills / store restarts / transient errors', `${r.faults.kills} / ${r.faults.storeRestarts} / ${r.faults.transientErrors}`],
+    ['agent kills / store restarts / restate-server restarts / transient errors', `${r.faults.kills} / ${r.faults.storeRestarts} / ${r.faults.restateRestarts} / ${r.faults.transientErrors}`],
     ['needs re-dispatched by the watchdog', String(r.faults.redispatched)],
     ['deadlocks detected / resolved / left', `${r.deadlocks.detected} / ${r.deadlocks.resolved} / ${r.deadlocks.left}`],
     ['starved agents', String(f.starved)],

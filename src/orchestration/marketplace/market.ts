@@ -17,6 +17,7 @@ import type { Gateway } from '../../gateway/gateway.js';
 import type { ApprovalService } from '../../guardrails/approvals/approval-service.js';
 import type { ToolPolicy } from '../../guardrails/tools/tool-policy.js';
 import type { UsageRecorder } from '../../metering/usage-recorder.js';
+import type { AgentRuntime } from '../../runtime/agent-runtime.js';
 import type { AgentContext } from '../../runtime/define-agent.js';
 import { GatewayModelClient } from '../../runtime/model-client.js';
 import type { JsonValue } from '../../runtime/types.js';
@@ -35,7 +36,8 @@ import { DealLog } from './deal-log.js';
 import { checkInvariants, type InvariantReport } from './invariants.js';
 import type { MarketConfig } from './market-config.js';
 import type { MarketEnv, ModelMoveRequest } from './market-env.js';
-import { MarketLedger, USD } from './market-ledger.js';
+import { DurableSettlement } from './durable-settlement.js';
+import { MarketLedger, USD, type SettleResult } from './market-ledger.js';
 import { MarketMetrics } from './market-metrics.js';
 import { approvalThresholdMicros } from './market-spec.js';
 import { addressOf, wrap, type MarketMsg, type NeedInfo } from './messages.js';
@@ -51,6 +53,8 @@ export interface MarketServices {
   dataDir: string;
   spec: LoadedSpec;
   recorder: UsageRecorder;
+  /** The node's runtime: durable settlement runs on its Restate (`cfg.durableSettlement`). */
+  runtime?: AgentRuntime;
 }
 
 /** What a market needs besides its config. */
@@ -100,6 +104,8 @@ export class Market implements MarketEnv {
   private pool!: AgentPool;
   private audits!: AuditLedger;
   private ledgerStore!: Store;
+  /** Settlement on Restate, when `cfg.durableSettlement`. */
+  durable: DurableSettlement | null = null;
   private readonly faultRng: Rng;
   private attempts = 0;
   private readonly touched = new Map<string, number>();
@@ -147,6 +153,10 @@ export class Market implements MarketEnv {
     for (let i = 0; i < this.cfg.sellers; i++) rows.push({ account: `seller-${i}`, asset: USD, amount: 0 });
     await this.ledger.open(rows);
     this.initialTotals = await this.ledger.totals();
+    if (this.cfg.durableSettlement) {
+      if (!s.runtime) throw new Error('durable settlement needs the node\'s agent runtime (MarketServices.runtime)');
+      this.durable = await DurableSettlement.start(s.runtime, this.cfg.id, this.ledger, (p) => this.clock.track(p));
+    }
     this.audits = await auditOf(s);
     this.pool = new AgentPool({ models: new GatewayModelClient(s.gateway), clock: this.clock, tenant: 'market' });
     this.pool.register(buyerAgent(this), { team: 'buyers' });
@@ -234,6 +244,7 @@ export class Market implements MarketEnv {
     this.clock.stop();
     for (const u of this.unsubscribe) await u().catch(() => {});
     await this.deps.bus.deleteDurable(`mkt_${this.cfg.id.replace(/[^A-Za-z0-9_-]/g, '_')}_mediators`.slice(0, 64)).catch(() => {});
+    this.durable?.close();
     await this.ledgerStore.close().catch(() => {});
   }
 
@@ -410,10 +421,16 @@ export class Market implements MarketEnv {
   }
 
   /** @inheritDoc */
+  settleDeal(deal: string, attempt: number, at: number): Promise<SettleResult> {
+    return this.durable ? this.durable.settle(deal, attempt, at) : this.ledger.settle(deal, attempt, at);
+  }
+
+  /** @inheritDoc */
   settled(d: { deal: string; buyer: string; seller: string; mediator: string; sku: string; qty: number; amount: number; rounds: number }): void {
     const postedAt = this.metrics.postedAt.get(d.deal) ?? 0;
     if (!this.metrics.settled({ deal: d.deal, buyer: d.buyer, seller: d.seller, sku: d.sku, qty: d.qty, amount: d.amount, rounds: d.rounds, postedAt, settledAt: this.clock.now() })) return;
     if (this.restartAfter.delete(this.metrics.deals.size)) this.restartStore();
+    if (this.restateAfter.delete(this.metrics.deals.size)) this.restartRestate();
     this.open.delete(d.deal);
     this.starvation.served(d.buyer, d.deal);
     this.directory.sold(d.deal, d.seller, d.sku, d.qty);
@@ -622,9 +639,26 @@ export class Market implements MarketEnv {
     // and are retried with the same idempotency keys.
     const expected = this.scenario.needs.length * 0.8;
     for (let k = 0; k < f.storeRestarts; k++) this.restartAfter.add(Math.max(1, Math.floor((expected * (k + 1)) / (f.storeRestarts + 1))));
+    // restate-server restarts fall between the store restarts.
+    const rr = this.durable ? (f.restateRestarts ?? 0) : 0;
+    for (let k = 0; k < rr; k++) this.restateAfter.add(Math.max(1, Math.floor((expected * (2 * k + 1)) / (2 * rr + 1))));
   }
 
   private readonly restartAfter = new Set<number>();
+  private readonly restateAfter = new Set<number>();
+
+  /**
+   * Arms a kill of restate-server (SIGKILL) during the next settlement step (after its ledger
+   * transaction, before Restate journals it); it starts again after `restateDownMs` of wall time.
+   * The simulated clock holds still while it is down (tracked work), so deadlines do not run out
+   * meanwhile; durable settlement calls in flight are retried by the runtime with their idempotency
+   * keys and Restate re-runs the interrupted step, which the ledger answers `duplicate`.
+   */
+  private restartRestate(): void {
+    const d = this.durable;
+    if (!d) return;
+    void d.killDuringNextStep(this.cfg.faults.restateDownMs ?? 1_000).then(() => void this.metrics.restateRestarts++, (e: unknown) => this.transient(e));
+  }
 
   private restartStore(): void {
     this.clock.setTimer(0, async () => {

@@ -128,7 +128,7 @@ export function mediatorAgent(env: MarketEnv) {
     const me = name(ctx);
     let r;
     try {
-      r = await env.ledger.settle(deal, a.attempt, env.now());
+      r = await env.settleDeal(deal, a.attempt, env.now());
     } catch (e) {
       env.transient(e);
       await ctx.schedule(2_000, 'onMessage', wrap({ t: 'resume', deal, attempt: a.attempt }));
