@@ -14,7 +14,7 @@ import { CliError } from './admin-client.js';
 
 interface MarketFlags {
   buyers: string; sellers: string; mediators: string; demand?: string; skus: string; modelShare: string; seed: string; horizonMin: string;
-  faultRate?: string; drop?: string; duplicate?: string; reorder?: string; killRate?: string; storeRestarts?: string;
+  faultRate?: string; drop?: string; duplicate?: string; reorder?: string; killRate?: string; storeRestarts?: string; durableSettlement?: boolean; restateRestarts?: string;
   approver: string; follow?: string[]; json?: boolean; spec?: string; dataDir?: string; quiet?: boolean;
 }
 
@@ -43,8 +43,12 @@ export function marketConfigFromFlags(f: MarketFlags): MarketConfig {
   if (f.reorder !== undefined) faults.reorder = prob(f.reorder, 'reorder');
   if (f.killRate !== undefined) faults.killsPerAgentHour = Number(f.killRate);
   if (f.storeRestarts !== undefined) faults.storeRestarts = int(f.storeRestarts, 'store-restarts');
+  if (f.restateRestarts !== undefined) {
+    if (!f.durableSettlement) throw new CliError('--restate-restarts needs --durable-settlement (settlements on Restate)');
+    faults.restateRestarts = int(f.restateRestarts, 'restate-restarts');
+  }
   if (f.approver !== 'policy' && f.approver !== 'human') throw new CliError(`--approver must be policy or human, got '${f.approver}'`);
-  return marketConfig({ ...over, faults, approver: f.approver });
+  return marketConfig({ ...over, faults, approver: f.approver, ...(f.durableSettlement ? { durableSettlement: true } : {}) });
 }
 
 /** Registers `daca demo`. */
@@ -80,6 +84,8 @@ export function registerDemo(program: Command): void {
     .option('--reorder <p>', 'probability a message is delayed by up to 3 s')
     .option('--kill-rate <x>', 'agent kills per agent per simulated hour')
     .option('--store-restarts <n>', 'times the durable store is restarted during the run')
+    .option('--durable-settlement', 'settle each deal as a durable step on Restate (restate-server is started)')
+    .option('--restate-restarts <n>', 'times restate-server is killed (SIGKILL) during a settlement step and restarted')
     .option('--approver <who>', 'who approves deals above the spec limit: policy (an agent) or human (daca approvals)', 'policy')
     .option('--follow <deal...>', 'print the history of these deals (e.g. need-42)')
     .option('--spec <file>', 'a daca.yaml to run the market under (default: the market spec, examples/marketplace/daca.yaml)')
