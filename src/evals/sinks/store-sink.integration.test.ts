@@ -7,7 +7,7 @@ import { afterAll, describe } from 'vitest';
 import { openPostgresStore } from '../../store/postgres/postgres-store.js';
 import type { Store } from '../../store/types.js';
 import { StoreRunRepo } from './store-sink.js';
-import { describeRunStore } from '../testing/store-run-suite.js';
+import { describeRunStore, describeRunTotals } from '../testing/store-run-suite.js';
 
 const URL = process.env.DACA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `daca_evals_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -26,6 +26,11 @@ afterAll(async () => {
 
 describe('StoreRunRepo on PostgreSQL', () => {
   describeRunStore(async () => {
+    const s = await openPostgresStore(URL, { schema });
+    stores.push(s);
+    return new StoreRunRepo(s);
+  });
+  describeRunTotals(async () => {
     const s = await openPostgresStore(URL, { schema });
     stores.push(s);
     return new StoreRunRepo(s);

@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Store } from '../../store/types.js';
 import { JsonlRunStore } from './jsonl-sink.js';
 import { StoreRunRepo } from './store-sink.js';
-import { describeRunStore } from '../testing/store-run-suite.js';
+import { describeRunStore, describeRunTotals } from '../testing/store-run-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eval-store-'));
 const stores: Store[] = [];
@@ -20,6 +20,11 @@ afterAll(async () => {
 describe('StoreRunRepo on SQLite', () => {
   const file = join(dir, 'daca.db');
   describeRunStore(async () => {
+    const s = await openSqliteStore(file);
+    stores.push(s);
+    return new StoreRunRepo(s);
+  });
+  describeRunTotals(async () => {
     const s = await openSqliteStore(file);
     stores.push(s);
     return new StoreRunRepo(s);

@@ -147,4 +147,35 @@ export class StoreRunRepo implements ResultSink, RunSource {
     const rows = await q.orderBy('started_at', 'desc').limit(filter.limit ?? 100).execute();
     return rows.map(toMeta);
   }
+
+  /**
+   * Runs, newest first, with their trial totals summed in the database (no trial is parsed): for
+   * listings of many runs.
+   */
+  async listTotals(filter: { suite?: string; model?: string; limit?: number } = {}): Promise<RunTotals[]> {
+    let q = this.db.selectFrom('eval_runs').selectAll();
+    if (filter.suite) q = q.where('suite', '=', filter.suite);
+    if (filter.model) q = q.where('model', '=', filter.model);
+    const runs = await q.orderBy('started_at', 'desc').limit(filter.limit ?? 100).execute();
+    if (runs.length === 0) return [];
+    const sums = await this.db
+      .selectFrom('eval_trials')
+      .select((eb) => ['run_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string>('passed').as('passed'), eb.fn.sum<number | string>('cost_micros').as('cost')])
+      .where('run_id', 'in', runs.map((r) => r.id))
+      .groupBy('run_id')
+      .execute();
+    const by = new Map(sums.map((x) => [x.run_id, x]));
+    return runs.map((r) => {
+      const x = by.get(r.id);
+      return { meta: toMeta(r), trials: Number(x?.n ?? 0), passed: Number(x?.passed ?? 0), costMicros: Number(x?.cost ?? 0) };
+    });
+  }
+}
+
+/** A run's metadata and the totals of its trials. */
+export interface RunTotals {
+  meta: RunMeta;
+  trials: number;
+  passed: number;
+  costMicros: number;
 }

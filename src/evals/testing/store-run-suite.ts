@@ -6,6 +6,7 @@ import { ConflictError } from '../../errors.js';
 import type { RunMeta } from '../results.js';
 import { syntheticRun } from '../testing/synthetic-run.js';
 import type { ResultSink, RunSource } from '../sinks/types.js';
+import type { StoreRunRepo } from '../sinks/store-sink.js';
 
 /** Registers the run-store checks for the store `open()` returns (one fresh store per call). */
 export function describeRunStore(open: () => Promise<ResultSink & RunSource>): void {
@@ -30,5 +31,33 @@ export function describeRunStore(open: () => Promise<ResultSink & RunSource>): v
 
     const other = await open();
     await expect(other.open({ ...meta, agent: { ...meta.agent, model: 'other' } })).rejects.toThrow(ConflictError);
+  });
+}
+
+/** Registers the check of `StoreRunRepo.listTotals()` (sums in the database equal the trials'). */
+export function describeRunTotals(open: () => Promise<StoreRunRepo>): void {
+  it('lists runs newest first with trial totals summed in the database', async () => {
+    const repo = await open();
+    const runs = [
+      syntheticRun('totals-a', { cases: 4, personas: ['novice'], trials: 3, passed: (c, _p, t) => c + t < 3, cost: 70, model: 'big' }),
+      syntheticRun('totals-b', { cases: 2, personas: ['novice', 'expert'], trials: 1, passed: () => false, cost: 9, model: 'small' }),
+    ];
+    runs[1]!.meta.startedAt = runs[0]!.meta.startedAt + 1;
+    for (const run of runs) {
+      await repo.open({ ...run.meta, suite: 'totals' });
+      for (const t of run.trials) await repo.append(t);
+    }
+    const got = await repo.listTotals({ suite: 'totals' });
+    expect(got.map((r) => r.meta.id)).toEqual(['totals-b', 'totals-a']);
+    for (const run of runs) {
+      const row = got.find((r) => r.meta.id === run.meta.id)!;
+      expect({ trials: row.trials, passed: row.passed, costMicros: row.costMicros }).toEqual({
+        trials: run.trials.length,
+        passed: run.trials.filter((t) => t.passed).length,
+        costMicros: run.trials.reduce((s, t) => s + t.costMicros, 0),
+      });
+    }
+    expect((await repo.listTotals({ suite: 'totals', model: 'big' })).map((r) => r.meta.id)).toEqual(['totals-a']);
+    expect(await repo.listTotals({ suite: 'no-such-suite' })).toEqual([]);
   });
 }

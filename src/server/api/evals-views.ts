@@ -4,7 +4,7 @@
  */
 import type { Comparison } from '../../evals/compare.js';
 import { computeMetrics, metricsBy, type Metrics } from '../../evals/metrics.js';
-import type { RunResults, TrialResult } from '../../evals/results.js';
+import type { RunMeta, RunResults, TrialResult } from '../../evals/results.js';
 import type { Interval } from '../../evals/stats/bootstrap.js';
 
 const usd = (micros: number): number => Math.round(micros) / 1e6;
@@ -29,17 +29,26 @@ export function metricsView(m: Metrics): Record<string, number | null> {
   };
 }
 
-/** One row of `GET /api/evals/runs`: the run's metadata and its headline figures. */
-export function runRowView(run: RunResults): Record<string, unknown> {
-  const m = run.meta;
-  const passed = run.trials.filter((t) => t.passed).length;
+/** The totals {@link runRowView} needs (from the trials, or summed by the store). */
+export interface RunRowTotals {
+  trials: number;
+  passed: number;
+  costMicros: number;
+}
+
+/** The totals of a loaded run. */
+export function totalsOf(run: RunResults): RunRowTotals {
+  let passed = 0;
   let cost = 0;
-  let evalCost = 0;
   for (const t of run.trials) {
+    if (t.passed) passed++;
     cost += t.costMicros;
-    evalCost += t.evalCostMicros;
   }
-  const expected = m.cases * m.personas.length * m.trials;
+  return { trials: run.trials.length, passed, costMicros: cost };
+}
+
+/** One row of `GET /api/evals/runs`: the run's metadata and its headline figures. */
+export function runRowView(m: RunMeta, x: RunRowTotals): Record<string, unknown> {
   return {
     id: m.id,
     suite: m.suite,
@@ -55,13 +64,12 @@ export function runRowView(run: RunResults): Record<string, unknown> {
     started_at: m.startedAt,
     finished_at: m.finishedAt,
     status: m.finishedAt === null ? 'unfinished' : 'finished',
-    trials: run.trials.length,
-    expected_trials: expected,
-    passed,
-    pass_rate: run.trials.length ? passed / run.trials.length : null,
-    cost_usd: usd(cost),
-    cost_per_task_usd: run.trials.length ? usd(cost / run.trials.length) : null,
-    eval_cost_usd: usd(evalCost),
+    trials: x.trials,
+    expected_trials: m.cases * m.personas.length * m.trials,
+    passed: x.passed,
+    pass_rate: x.trials ? x.passed / x.trials : null,
+    cost_usd: usd(x.costMicros),
+    cost_per_task_usd: x.trials ? usd(x.costMicros / x.trials) : null,
   };
 }
 
@@ -90,7 +98,7 @@ export function runDetailView(run: RunResults, maxTrials = 2000): Record<string,
   const k = run.meta.trials;
   const trials = [...run.trials].sort((a, b) => Number(a.passed) - Number(b.passed) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
-    run: runRowView(run),
+    run: { ...runRowView(run.meta, totalsOf(run)), eval_cost_usd: usd(run.trials.reduce((s, t) => s + t.evalCostMicros, 0)) },
     metrics: metricsView(computeMetrics(run.trials, k)),
     by_persona: [...metricsBy(run.trials, (t) => t.persona, k)].sort(byPersona(run)).map(([persona, m]) => ({ persona, ...metricsView(m) })),
     by_case: [...metricsBy(run.trials, (t) => t.caseId, k)].sort(([x], [y]) => natural.compare(x, y)).map(([c, m]) => ({ case: c, ...metricsView(m) })),
@@ -140,8 +148,8 @@ export function comparisonView(c: Comparison, a: RunResults, b: RunResults): Rec
   const dir = c.passRate.estimate < 0 ? 'worse' : c.passRate.estimate > 0 ? 'better' : 'the same';
   const pp = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`;
   return {
-    a: { ...runRowView(a), metrics: metricsView(c.a.metrics) },
-    b: { ...runRowView(b), metrics: metricsView(c.b.metrics) },
+    a: { ...runRowView(a.meta, totalsOf(a)), metrics: metricsView(c.a.metrics) },
+    b: { ...runRowView(b.meta, totalsOf(b)), metrics: metricsView(c.b.metrics) },
     pairs: c.pairs,
     unpaired: c.unpaired,
     same_suite: c.sameSuite,

@@ -2,7 +2,8 @@
  * `/api/evals`: stored eval runs for the dashboard — from daca's store (`daca eval run --store`)
  * and from the JSONL run folders the savings advisor also reads (`<dataDir>/evals`, `./.daca/evals`).
  *
- * - `GET /api/evals/runs?suite=&model=&limit=`: runs, newest first, with pass rate and cost
+ * - `GET /api/evals/runs?suite=&model=&limit=`: runs, newest first, with pass rate and cost (store
+ *   runs' totals are summed in the database; JSONL files are read whole)
  * - `GET /api/evals/runs/:id`: one run with suite, per-persona and per-case metrics and its trials
  * - `GET /api/evals/compare?a=<baseline>&b=<candidate>&seed=&replicates=`: the paired comparison
  *   of `daca eval compare` (McNemar exact test, paired bootstrap intervals of B − A)
@@ -12,12 +13,12 @@ import { Hono } from 'hono';
 import { loadEvalRuns } from '../../cost/advisor/evidence.js';
 import { InvalidRequestError, NotFoundError } from '../../errors.js';
 import { compareRuns } from '../../evals/compare.js';
-import type { RunResults } from '../../evals/results.js';
+import type { RunMeta, RunResults } from '../../evals/results.js';
 import { JsonlRunStore } from '../../evals/sinks/jsonl-sink.js';
 import { StoreRunRepo } from '../../evals/sinks/store-sink.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 import type { Store } from '../../store/types.js';
-import { comparisonView, runDetailView, runRowView } from './evals-views.js';
+import { comparisonView, runDetailView, runRowView, totalsOf, type RunRowTotals } from './evals-views.js';
 
 /** What the evals API needs. */
 export interface EvalsApiDeps {
@@ -59,13 +60,17 @@ export function evalsApi(d: EvalsApiDeps) {
 
   app.get('/runs', async (c) => {
     const limit = intParam(c.req.query('limit'), 'limit', 100, 1, 1000);
-    const suite = c.req.query('suite');
-    const model = c.req.query('model');
-    const runs = (await loadEvalRuns({ store: d.store, jsonlDirs: dirs, limit, ...(suite ? { suites: [suite] } : {}) }))
-      .filter((r) => !model || r.meta.agent.model === model)
-      .sort((a, b) => b.meta.startedAt - a.meta.startedAt || (a.meta.id < b.meta.id ? -1 : 1))
-      .slice(0, limit);
-    return c.json({ data: runs.map(runRowView) });
+    const suite = c.req.query('suite') || undefined;
+    const model = c.req.query('model') || undefined;
+    const rows: { meta: RunMeta; totals: RunRowTotals }[] = (await repo.listTotals({ suite, model, limit })).map((r) => ({ meta: r.meta, totals: r }));
+    const seen = new Set(rows.map((r) => r.meta.id));
+    for (const run of await loadEvalRuns({ jsonlDirs: dirs, ...(suite ? { suites: [suite] } : {}) })) {
+      if (seen.has(run.meta.id) || (model && run.meta.agent.model !== model)) continue;
+      seen.add(run.meta.id);
+      rows.push({ meta: run.meta, totals: totalsOf(run) });
+    }
+    rows.sort((a, b) => b.meta.startedAt - a.meta.startedAt || (a.meta.id < b.meta.id ? -1 : 1));
+    return c.json({ data: rows.slice(0, limit).map((r) => runRowView(r.meta, r.totals)) });
   });
 
   app.get('/runs/:id', async (c) => c.json(runDetailView(await load(runId(c.req.param('id'), 'id'), 'id'))));

@@ -42,7 +42,8 @@ export interface EvalRunRow {
   pass_rate: number | null;
   cost_usd: number;
   cost_per_task_usd: number | null;
-  eval_cost_usd: number;
+  /** Only in a run's detail: what the harness's own calls (simulated user, judge) cost. */
+  eval_cost_usd?: number;
 }
 
 /** One trial of a run. */
