@@ -6,13 +6,18 @@
 /** The agent key declared in {@link SIM_SPEC}. */
 export const SIM_KEY = 'dk-evals-test-0123456789abcdef';
 
-/** A daca spec: `strong` (0.9) and `weak` (0.6) sim models, `twin` equal to `strong`, aliases, a key. */
+/**
+ * A daca spec: `strong` (0.9) and `weak` (0.6) sim models, aliases, a key, and `twin`: as capable
+ * as `strong` but on a sim provider with another seed, so its successes are drawn independently
+ * (an equal model that still disagrees with `strong` on some trials, as two real models would).
+ */
 export const SIM_SPEC = `
 providers:
   sim: { kind: sim, seed: 7 }
+  sim-twin: { kind: sim, seed: 8 }
 models:
   strong: { provider: sim, capability: 0.9, price: { input: 1, output: 4 } }
-  twin: { provider: sim, capability: 0.9, price: { input: 1, output: 4 } }
+  twin: { provider: sim-twin, capability: 0.9, price: { input: 1, output: 4 } }
   weak: { provider: sim, capability: 0.6, price: { input: 0.2, output: 0.8 } }
   user-sim: { provider: sim, price: { input: 1, output: 1 } }
 aliases: { stable: strong, canary: weak }
