@@ -9,7 +9,7 @@ import { withConnection } from './connection.js';
 interface CreateFlags extends ConnectionFlags {
   agent?: string;
   team: string;
-  tenant: string;
+  tenant?: string;
   name?: string;
   role: string;
   models?: string;
@@ -25,19 +25,20 @@ export function registerKeys(program: Command): void {
       .description('create a virtual key bound to a tenant, team and (optionally) an agent; the secret is shown once')
       .option('--agent <agent>', 'bind the key to this agent (it cannot claim another)')
       .option('--team <team>', 'team', 'default')
-      .option('--tenant <tenant>', 'tenant', 'default')
+      .option('--tenant <tenant>', "tenant ('*' = every tenant, global admin only; default: the calling key's tenant)")
       .option('--name <name>', 'a label for the key')
-      .option('--role <role>', 'agent or admin', 'agent')
+      .option('--role <role>', 'admin, operator, auditor, approver or agent (docs/access-control.md)', 'agent')
       .option('--models <list>', 'comma-separated models/aliases the key may use (default: all)')
       .option('--json', 'print JSON'),
   ).action(async (f: CreateFlags) => {
-    const body: Record<string, unknown> = { team: f.team, tenant: f.tenant, role: f.role };
+    const body: Record<string, unknown> = { team: f.team, role: f.role };
+    if (f.tenant) body.tenant = f.tenant;
     if (f.agent) body.agent = f.agent;
     if (f.name) body.name = f.name;
     if (f.models) body.models = f.models.split(',').map((s) => s.trim()).filter(Boolean);
     const r = await adminFetch<Record<string, unknown>>(adminTarget(f), '/api/keys', { method: 'POST', body });
     if (f.json) console.log(JSON.stringify(r, null, 2));
-    else console.log(`created ${r.id} for ${r.tenant}/${r.team}/${r.agent ?? '(any agent)'}\nkey: ${r.key}\n(store it now: it is shown only once)`);
+    else console.log(`created ${r.id} (${r.role}) for ${r.tenant}/${r.team}/${r.agent ?? '(any agent)'}\nkey: ${r.key}\n(store it now: it is shown only once)`);
   });
   withConnection(
     keys
@@ -55,6 +56,12 @@ export function registerKeys(program: Command): void {
     const r = await adminFetch<{ data: Record<string, unknown>[] }>(adminTarget(f), `/api/keys?${q}`);
     output(!!f.json, r, r.data, ['id', 'prefix', 'tenant', 'team', 'agent', 'role', 'created_at', 'revoked_at']);
   });
+  withConnection(keys.command('role <id> <role>').description("change a key's role (admin, operator, auditor, approver, agent)").option('--json', 'print JSON')).action(
+    async (id: string, role: string, f: ConnectionFlags & { json?: boolean }) => {
+      const r = await adminFetch<Record<string, unknown>>(adminTarget(f), `/api/keys/${encodeURIComponent(id)}`, { method: 'PATCH', body: { role } });
+      console.log(f.json ? JSON.stringify(r) : `${id} is now ${String(r.role)}`);
+    },
+  );
   withConnection(keys.command('revoke <id>').description('revoke a key at once').option('--json', 'print JSON')).action(
     async (id: string, f: ConnectionFlags & { json?: boolean }) => {
       const r = await adminFetch<Record<string, unknown>>(adminTarget(f), `/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -8,6 +8,7 @@
 import type { KeyRow, Store } from '../store/types.js';
 import type { Principal } from './principal.js';
 import { hashKeySecret } from './key-secret.js';
+import { ALL_TENANTS } from './roles.js';
 
 interface Entry {
   principal: Principal | null;
@@ -28,14 +29,17 @@ export interface KeyRingOptions {
 
 /** Converts a stored key to the principal it authenticates. */
 export function principalOf(row: KeyRow): Principal {
+  const global = row.tenant === ALL_TENANTS;
   return {
     keyId: row.id,
     role: row.role,
-    tenant: row.tenant,
+    // a global key's own calls on /v1 are attributed to the default tenant
+    tenant: global ? 'default' : row.tenant,
     team: row.team,
     agent: row.agent,
     models: row.models ? new Set(row.models) : null,
     dev: false,
+    ...(global ? { allTenants: true } : {}),
   };
 }
 
@@ -43,6 +47,7 @@ export function principalOf(row: KeyRow): Principal {
 export class KeyRing {
   private readonly cache = new Map<string, Entry>();
   private readonly bySecret = new Map<string, Entry>();
+  private readonly byKeyId = new Map<string, Entry>();
   private readonly store: Store;
   private readonly now: () => number;
   private readonly refreshMs: number;
@@ -91,10 +96,28 @@ export class KeyRing {
     this.bySecret.set(secret, entry);
   }
 
+  /**
+   * The principal of a live key by id (built-in keys included), or null when unknown or revoked.
+   * Dashboard sessions re-check their key with it, so revoking a key or changing its role ends
+   * or changes its sessions within `refreshMs`.
+   */
+  async byId(keyId: string): Promise<Principal | null> {
+    for (const p of this.builtIn.values()) if (p.keyId === keyId) return p;
+    const now = this.now();
+    const hit = this.byKeyId.get(keyId);
+    if (hit && hit.expires > now) return hit.principal;
+    const row = await this.store.keys.get(keyId);
+    const principal = row && row.revokedAt === null ? principalOf(row) : null;
+    if (this.byKeyId.size > 10_000) this.byKeyId.clear();
+    this.byKeyId.set(keyId, { principal, expires: now + (principal ? this.refreshMs : this.negativeMs) });
+    return principal;
+  }
+
   /** Forgets every cached entry for a key id (after revoke on this node). */
   invalidateKey(keyId: string): void {
     for (const [hash, e] of this.cache) if (e.principal?.keyId === keyId) this.cache.delete(hash);
     for (const [secret, e] of this.bySecret) if (e.principal?.keyId === keyId) this.bySecret.delete(secret);
+    this.byKeyId.delete(keyId);
   }
 
   /** Forgets a hash (after a key is created, so a cached negative answer does not linger). */

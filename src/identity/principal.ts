@@ -15,6 +15,11 @@ export interface Principal {
   models: ReadonlySet<string> | null;
   /** True for the printed development key (accepted from loopback only). */
   dev: boolean;
+  /**
+   * True for a global principal (the admin key, keys of tenant `*`): it sees every tenant on
+   * `/api/*`. Otherwise it sees only `tenant`.
+   */
+  allTenants?: boolean;
 }
 
 /** The attribution of one call: principal plus the agent, session and tags it runs under. */

@@ -39,6 +39,9 @@ import { rolloutsApi } from './api/rollouts.js';
 import { specOpsApi } from './api/spec-ops.js';
 import { governanceOf } from '../governance/node-governance.js';
 import { requireKey, withUiSessions } from './auth.js';
+import { apiAccess } from './access/api-access.js';
+import { TenantDirectory } from './access/tenant-directory.js';
+import { whoamiApi } from './access/whoami.js';
 import { errorHandler } from './error-handler.js';
 import type { Services } from './services.js';
 import { defaultUiDir, uiRoutes, uiSessionSecret } from './ui.js';
@@ -70,13 +73,14 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   v1.get('/models', modelsHandler(s.catalog, Math.floor(Date.now() / 1000)));
   app.route('/v1', v1);
 
-  // SSE authenticates itself (header or ?key=, as EventSource cannot set headers): before the admin middleware.
+  // Every /api route: authentication, the permission table, and the tenant directory (src/server/access/).
   const adminAuth = withUiSessions(s.keyRing, uiSessionSecret(s.adminKey));
-  app.route('/api/events', eventsApi(adminAuth, s.observability.hub));
-  app.route('/api/audit/events', auditEventsApi({ ledger: () => auditOf(s), auth: requireKey(adminAuth) }));
+  app.use('/api/*', apiAccess({ auth: adminAuth, directory: () => new TenantDirectory(() => s.spec.spec, s.store), queryKeyPaths: ['/api/events'] }));
+  app.route('/api/events', eventsApi(s.observability.hub));
+  app.route('/api/audit/events', auditEventsApi({ ledger: () => auditOf(s) }));
   const api = new Hono<{ Variables: DacaVariables }>();
-  api.use('*', requireKey(adminAuth, { adminOnly: true }));
   api.use('*', auditAdminActions(() => auditOf(s)));
+  api.route('/whoami', whoamiApi());
   api.route('/keys', keysApi(s.store, s.keyRing));
   api.route('/usage', usageApi(s.store, { flush }));
   api.route('/audit', auditApi({ ledger: () => auditOf(s) }));

@@ -1,5 +1,5 @@
 /**
- * Authentication middleware: virtual keys on `/v1/*`, admin keys on `/api/*`.
+ * Authentication middleware: virtual keys on `/v1/*`; `/api/*` adds authorization in access/api-access.ts.
  * Accepts `Authorization: Bearer <key>` or `x-api-key: <key>` (Anthropic clients).
  */
 import type { Context, MiddlewareHandler } from 'hono';
@@ -31,18 +31,24 @@ export type Authenticator = Pick<KeyRing, 'authenticate'>;
 
 /**
  * An authenticator that accepts the dashboard's signed session tokens (`dacaui_…`, minted by
- * `/ui/` for a page loaded with the admin key) as well as every key the KeyRing knows.
+ * `/ui/` for a page loaded with a person's key) as well as every key the KeyRing knows. A token
+ * stands for its key: the key is looked up by id on each request, so a revoked key or a changed
+ * role or tenant ends the session (401) within the KeyRing's refresh time.
  */
-export function withUiSessions(keys: KeyRing, uiSecret: string, now: () => number = Date.now): Authenticator {
+export function withUiSessions(keys: Pick<KeyRing, 'authenticate' | 'byId'>, uiSecret: string, now: () => number = Date.now): Authenticator {
   return {
-    authenticate(secret: string): Promise<Principal | null> {
-      if (secret.startsWith(UI_SESSION_PREFIX)) return Promise.resolve(verifyUiSession(uiSecret, secret, now()));
-      return keys.authenticate(secret);
+    async authenticate(secret: string): Promise<Principal | null> {
+      if (!secret.startsWith(UI_SESSION_PREFIX)) return keys.authenticate(secret);
+      const claimed = verifyUiSession(uiSecret, secret, now());
+      if (!claimed) return null;
+      const live = await keys.byId(claimed.keyId);
+      if (!live || live.dev || live.role !== claimed.role || !!live.allTenants !== !!claimed.allTenants || (!live.allTenants && live.tenant !== claimed.tenant)) return null;
+      return live;
     },
   };
 }
 
-/** Requires a valid key; sets `principal`. With `adminOnly`, requires the admin role. */
+/** Requires a valid key; sets `principal`. With `adminOnly`, requires the admin role. (`/api/*` uses {@link apiAccess} instead.) */
 export function requireKey(keys: Authenticator, opts: { adminOnly?: boolean } = {}): MiddlewareHandler<{ Variables: DacaVariables }> {
   return async (c, next) => {
     const secret = presentedKey(c);

@@ -22,6 +22,8 @@ export interface RunningDaca {
   port: number;
   services: Services;
   server: Server;
+  /** Every route the app registered (method and path pattern), for tooling and the access tests. */
+  routes: readonly { method: string; path: string }[];
   /** Stops accepting, drains in-flight requests, flushes usage, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
     port,
     services,
     server,
+    routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     close() {
       closing ??= (async () => {
         state.ready = false;

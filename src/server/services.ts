@@ -2,6 +2,7 @@
  * The running daca: everything a server needs, assembled from a loaded spec and the environment.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { ALL_TENANTS } from '../identity/roles.js';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Gateway } from '../gateway/gateway.js';
@@ -122,7 +123,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   for (const [id, k] of Object.entries(spec.keys)) {
     const agent = k.agent ?? null;
     const team = k.team ?? (agent ? spec.agents[agent]?.team : undefined) ?? 'default';
-    const tenant = k.tenant ?? spec.teams[team]?.tenant ?? 'default';
+    // A non-agent key declared without tenant, team or agent is global (sees every tenant).
+    const global = k.role !== 'agent' && !k.tenant && !k.team && !agent;
+    const tenant = global ? ALL_TENANTS : (k.tenant ?? spec.teams[team]?.tenant ?? 'default');
     await store.keys.upsert({
       id: `spec:${id}`, hash: hashKeySecret(k.value), prefix: keyDisplayPrefix(k.value), name: id,
       tenant, team, agent, role: k.role, models: k.models ?? null, createdAt: Date.now(), revokedAt: null, source: 'spec',
@@ -131,7 +134,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
   const adminKey = opts.adminKey && opts.adminKey.length >= 16 ? opts.adminKey : await localSecret(join(opts.dataDir, 'admin-key'));
   const builtIn = new Map<string, Principal>();
-  builtIn.set(hashKeySecret(adminKey), { keyId: 'admin', role: 'admin', tenant: 'default', team: 'default', agent: null, models: null, dev: false });
+  builtIn.set(hashKeySecret(adminKey), { keyId: 'admin', role: 'admin', tenant: 'default', team: 'default', agent: null, models: null, dev: false, allTenants: true });
   let devKey: string | null = null;
   if (opts.devKey ?? spec.server.dev_key) {
     devKey = await localSecret(join(opts.dataDir, 'dev-key'));

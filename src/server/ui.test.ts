@@ -31,8 +31,11 @@ describe('dashboard session tokens', () => {
 
   it('verifies a fresh token as the admin and refuses it after 12 h', () => {
     const t = mintUiSession(secret, 1_000);
-    expect(t).toMatch(/^dacaui_[0-9a-z]+_[A-Za-z0-9_-]{43}$/);
+    expect(t).toMatch(/^dacaui_[0-9a-z]+\.admin\.\*\.[0-9a-f]+_[A-Za-z0-9_-]{43}$/);
     expect(verifyUiSession(secret, t, 1_000)?.role).toBe('admin');
+    const op = mintUiSession(secret, 1_000, { keyId: 'key_a1', role: 'operator', tenant: 'acme_x' });
+    expect(verifyUiSession(secret, op, 1_000)).toMatchObject({ keyId: 'key_a1', role: 'operator', tenant: 'acme_x' });
+    expect(verifyUiSession(secret, op, 1_000)?.allTenants).toBeUndefined();
     expect(verifyUiSession(secret, t, 1_000 + UI_SESSION_TTL_MS - 1)).not.toBeNull();
     expect(verifyUiSession(secret, t, 1_000 + UI_SESSION_TTL_MS)).toBeNull();
   });
@@ -45,8 +48,11 @@ describe('dashboard session tokens', () => {
 
   it('refuses tampered, foreign and malformed tokens', () => {
     const t = mintUiSession(secret, 1_000);
-    const [, exp, sig] = /^dacaui_([0-9a-z]+)_(.+)$/.exec(t)!; // exp is base36: no '_'
-    const later = `dacaui_${(parseInt(exp!, 36) + UI_SESSION_TTL_MS).toString(36)}_${sig}`;
+    const [, exp, claims, sig] = /^dacaui_([0-9a-z]+)(\.[^_]*)_(.+)$/.exec(t)!; // exp is base36, claims hex: no '_'
+    const later = `dacaui_${(parseInt(exp!, 36) + UI_SESSION_TTL_MS).toString(36)}${claims}_${sig}`;
+    expect(verifyUiSession(secret, later, 1_000)).toBeNull();
+    const promoted = `dacaui_${exp}${claims!.replace('.admin.', '.operator.')}_${sig}`;
+    expect(verifyUiSession(secret, promoted, 1_000)).toBeNull();
     expect(verifyUiSession(secret, later, 1_000)).toBeNull();
     expect(verifyUiSession(uiSessionSecret('another-admin-key'), t, 1_000)).toBeNull();
     expect(verifyUiSession(secret, t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A'), 1_000)).toBeNull();

@@ -1,10 +1,11 @@
 /**
  * The web dashboard at `/ui`: serves the built app (`dist/ui`) and mints dashboard sessions.
  *
- * When `/ui/` itself is requested with a valid admin `Authorization: Bearer` header, the served
- * `index.html` carries a short-lived signed session token in `<meta name="daca-session">`, so the
- * app works without its login form. The API accepts that token as an admin key (see
- * {@link verifyUiSession}, called by `requireKey`).
+ * When `/ui/` itself is requested with a valid `Authorization: Bearer` key of a person's role
+ * (admin, operator, auditor, approver), the served `index.html` carries a short-lived signed
+ * session token in `<meta name="daca-session">` that names the key, its role and its tenant, so
+ * the app works without its login form. The API accepts the token as that key, re-checked by id
+ * (see {@link verifyUiSession} and `withUiSessions`): the page sees only what the key may see.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { KeyRing } from '../identity/key-ring.js';
 import type { Principal } from '../identity/principal.js';
+import { isRole, type Role } from '../identity/roles.js';
 
 /** Every dashboard session token starts with this, so `requireKey` can tell it from a key. */
 export const UI_SESSION_PREFIX = 'dacaui_';
@@ -21,10 +23,17 @@ export const UI_SESSION_PREFIX = 'dacaui_';
 /** How long a dashboard session token stays valid (12 h). */
 export const UI_SESSION_TTL_MS = 12 * 3_600_000;
 
-/** The principal a valid dashboard session token authenticates as. */
+/** The admin principal (the claims of a session minted for the admin key). */
 export const UI_SESSION_PRINCIPAL: Principal = Object.freeze({
-  keyId: 'ui-session', role: 'admin', tenant: 'default', team: 'default', agent: null, models: null, dev: false,
+  keyId: 'admin', role: 'admin', tenant: 'default', team: 'default', agent: null, models: null, dev: false, allTenants: true,
 });
+
+/** What a session token says about its key: id, role and tenant (null tenant = every tenant). */
+export interface UiSessionClaims {
+  keyId: string;
+  role: Role;
+  tenant: string | null;
+}
 
 /**
  * The HMAC secret for dashboard sessions, derived from the admin key: every node sharing the admin
@@ -39,30 +48,45 @@ function sign(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');
 }
 
+const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
+const unhex = (s: string): string | null => (/^(?:[0-9a-f]{2})*$/.test(s) ? Buffer.from(s, 'hex').toString('utf8') : null);
+
 /**
- * Mints a session token `dacaui_<expiry ms base36>_<hmac>` valid until `now + ttlMs`.
- * @example mintUiSession(secret, Date.now())
+ * Mints a session token `dacaui_<expiry ms base36>.<role>.<tenant hex or *>.<key id hex>_<hmac>`
+ * valid until `now + ttlMs`. The claims are readable by the page (to show what the role may use)
+ * and signed, so they cannot be changed; the API still re-checks the key by id on every request.
+ * @example mintUiSession(secret, Date.now(), { keyId: 'key_1', role: 'operator', tenant: 'acme' })
  */
-export function mintUiSession(secret: string, now: number, ttlMs: number = UI_SESSION_TTL_MS): string {
-  const payload = `${UI_SESSION_PREFIX}${Math.floor(now + ttlMs).toString(36)}`;
+export function mintUiSession(secret: string, now: number, who: UiSessionClaims = claimsOf(UI_SESSION_PRINCIPAL), ttlMs: number = UI_SESSION_TTL_MS): string {
+  const payload = `${UI_SESSION_PREFIX}${Math.floor(now + ttlMs).toString(36)}.${who.role}.${who.tenant === null ? '*' : hex(who.tenant)}.${hex(who.keyId)}`;
   return `${payload}_${sign(secret, payload)}`;
 }
 
+/** The session claims of a principal. */
+export function claimsOf(p: Pick<Principal, 'keyId' | 'role' | 'tenant' | 'allTenants'>): UiSessionClaims {
+  return { keyId: p.keyId, role: p.role, tenant: p.allTenants ? null : p.tenant };
+}
+
 /**
- * Checks a session token: the admin principal when its signature holds and it has not expired,
- * else null.
- * @example verifyUiSession(secret, token, Date.now()) // → UI_SESSION_PRINCIPAL | null
+ * Checks a session token: the principal its claims describe when its signature holds and it has
+ * not expired, else null. (The caller re-checks that key: see `withUiSessions`.)
+ * @example verifyUiSession(secret, token, Date.now()) // → Principal | null
  */
 export function verifyUiSession(secret: string, token: string, now: number): Principal | null {
-  if (!token.startsWith(UI_SESSION_PREFIX) || token.length > 128) return null;
+  if (!token.startsWith(UI_SESSION_PREFIX) || token.length > 1024) return null;
   const cut = token.indexOf('_', UI_SESSION_PREFIX.length); // the signature (base64url) may contain '_'
   if (cut <= UI_SESSION_PREFIX.length) return null;
   const payload = token.slice(0, cut);
-  const expiry = parseInt(payload.slice(UI_SESSION_PREFIX.length), 36);
-  if (!Number.isFinite(expiry) || expiry <= now) return null;
   const given = Buffer.from(token.slice(cut + 1));
   const wanted = Buffer.from(sign(secret, payload));
-  return given.length === wanted.length && timingSafeEqual(given, wanted) ? UI_SESSION_PRINCIPAL : null;
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return null;
+  const [exp, role, tenantHex, keyHex] = payload.slice(UI_SESSION_PREFIX.length).split('.');
+  const expiry = parseInt(exp ?? '', 36);
+  if (!Number.isFinite(expiry) || expiry <= now || !isRole(role) || tenantHex === undefined || keyHex === undefined) return null;
+  const tenant = tenantHex === '*' ? null : unhex(tenantHex);
+  const keyId = unhex(keyHex);
+  if (keyId === null || keyId === '' || (tenant === null && tenantHex !== '*')) return null;
+  return { keyId, role, tenant: tenant ?? 'default', team: 'default', agent: null, models: null, dev: false, ...(tenant === null ? { allTenants: true } : {}) };
 }
 
 /**
@@ -137,7 +161,8 @@ export function uiRoutes(opts: UiRoutesOptions): Hono {
     const m = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
     if (!m) return null;
     const principal = await opts.keyRing.authenticate(m[1]!.trim());
-    return principal?.role === 'admin' && !principal.dev ? mintUiSession(opts.sessionSecret, now()) : null;
+    // people's roles only: agent keys and the development key get the page without a session
+    return principal && principal.role !== 'agent' && !principal.dev ? mintUiSession(opts.sessionSecret, now(), claimsOf(principal)) : null;
   }
 
   async function serveIndex(c: Context): Promise<Response> {

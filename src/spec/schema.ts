@@ -5,6 +5,7 @@
  * `daca plan` can diff them by name. Later capabilities add sections here.
  */
 import { z } from 'zod';
+import { ROLES } from '../identity/roles.js';
 import { AlertsSchema } from '../telemetry/alerts/alert-spec.js';
 import { AnomaliesSchema } from '../telemetry/anomalies/anomaly-spec.js';
 import { BudgetsSchema } from '../guardrails/budgets/budget-spec.js';
@@ -130,7 +131,7 @@ export const KeySchema = z
     tenant: id.optional(),
     team: id.optional(),
     agent: id.optional(),
-    role: z.enum(['admin', 'agent']).default('agent'),
+    role: z.enum(ROLES).default('agent').describe('admin, operator, auditor, approver or agent (docs/access-control.md); a non-agent key without tenant/team/agent is global'),
     models: z.array(z.string()).optional(),
   })
   .strict();

@@ -19,6 +19,8 @@ export interface KeysTable {
   created_at: number;
   revoked_at: number | null;
   source: string;
+  /** Who created the key (migration 011). */
+  created_by?: string | null;
 }
 
 /** The `usage_events` table: one row per metered request (see `UsageRecord`). */

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { ConflictError } from '../errors.js';
 import type { StoreDatabase } from './db-schema.js';
 import { keyToRow, rowToKey } from './rows.js';
-import type { KeyFilter, KeyRepo, KeyRow } from './types.js';
+import type { KeyFilter, KeyRepo, KeyRole, KeyRow } from './types.js';
 
 /** Virtual keys stored in the `keys` table. */
 export class KyselyKeyRepo implements KeyRepo {
@@ -68,6 +68,11 @@ export class KyselyKeyRepo implements KeyRepo {
       .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(at)) }))
       .where('id', '=', id)
       .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async setRole(id: string, role: KeyRole): Promise<boolean> {
+    const r = await this.db.updateTable('keys').set({ role }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 }

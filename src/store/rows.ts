@@ -20,6 +20,7 @@ export function keyToRow(k: KeyRow): KeysTable {
     created_at: k.createdAt,
     revoked_at: k.revokedAt,
     source: k.source,
+    created_by: k.createdBy ?? null,
   };
 }
 
@@ -38,6 +39,7 @@ export function rowToKey(r: KeysTable): KeyRow {
     createdAt: Number(r.created_at),
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
     source: r.source as KeyRow['source'],
+    createdBy: r.created_by ?? null,
   };
 }
 

@@ -5,9 +5,10 @@
 import type { Kysely } from 'kysely';
 import type { UsageRecord } from '../metering/usage-record.js';
 import type { StoreDatabase } from './db-schema.js';
+import type { Role } from '../identity/roles.js';
 
-/** What a key may do. `admin` keys reach `/api/*`; `agent` keys reach `/v1/*`. */
-export type KeyRole = 'admin' | 'agent';
+/** What a key may do on `/api/*` (every key reaches `/v1/*`); see docs/access-control.md. */
+export type KeyRole = Role;
 
 /** A stored virtual key. The secret itself is never stored: only its SHA-256 hash. */
 export interface KeyRow {
@@ -17,6 +18,7 @@ export interface KeyRow {
   /** First characters of the secret, shown in listings (e.g. `dk-3fA9…`). */
   prefix: string;
   name: string | null;
+  /** The key's tenant; `*` (ALL_TENANTS in identity/roles.ts) for a global key that sees every tenant. */
   tenant: string;
   team: string;
   /** Bound agent; null means the key may claim any agent via attribution headers. */
@@ -28,6 +30,8 @@ export interface KeyRow {
   revokedAt: number | null;
   /** `spec` for keys declared in daca.yaml, `api` for keys created at run time. */
   source: 'spec' | 'api';
+  /** Who created it (`key:<id>`), for keys created through the API. */
+  createdBy?: string | null;
 }
 
 /** Filter for listing keys. */
@@ -49,6 +53,8 @@ export interface KeyRepo {
   list(filter?: KeyFilter): Promise<KeyRow[]>;
   /** Marks the key revoked; returns false when no such key. */
   revoke(id: string, at: number): Promise<boolean>;
+  /** Changes a live key's role; returns false when no such live key. */
+  setRole(id: string, role: KeyRole): Promise<boolean>;
 }
 
 /** A usage group-by dimension. `day` is `YYYY-MM-DD`, `month` `YYYY-MM` (UTC); `tag:<name>` groups by the value of one tag. */

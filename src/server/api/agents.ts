@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import { NotFoundError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
+import { tenantFilter } from '../access/scope.js';
 import { parseBucket } from '../../telemetry/analytics/series.js';
 import type { Observability } from '../../telemetry/analytics/observability.js';
 import { groupingFrom, windowFrom } from '../../telemetry/analytics/query-params.js';
@@ -18,12 +19,14 @@ export function agentsApi(obs: Pick<Observability, 'analytics' | 'anomalies'>, o
   const flags = (a: { tenant: string; team: string; agent: string }) => obs.anomalies.activeFor(a);
   app.get('/', async (c) => {
     const q = c.req.query();
-    const r = await obs.analytics.agents(windowFrom(q, now()), groupingFrom(q), flags);
+    const tenant = tenantFilter(c, q.tenant);
+    const r = await obs.analytics.agents({ ...windowFrom(q, now()), ...(tenant !== undefined ? { tenant } : {}) }, groupingFrom(q), flags);
     return c.json(r);
   });
   app.get('/:agent', async (c) => {
     const q = c.req.query();
-    const w = windowFrom(q, now());
+    const tenant = tenantFilter(c, q.tenant);
+    const w = { ...windowFrom(q, now()), ...(tenant !== undefined ? { tenant } : {}) };
     const name = c.req.param('agent');
     const r = await obs.analytics.agent(name, w, parseBucket(q.bucket, w.from, w.to), groupingFrom(q), flags);
     if (!r) throw new NotFoundError(`no agent '${name}': it is not declared in the spec and has no recorded traffic`);

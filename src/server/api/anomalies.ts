@@ -3,6 +3,7 @@
  */
 import { Hono } from 'hono';
 import type { DacaVariables } from '../../gateway/start-call.js';
+import { tenantFilter } from '../access/scope.js';
 import type { AnomalyRepo } from '../../telemetry/anomalies/anomaly-repo.js';
 import { parseTime } from './usage.js';
 import { limitFrom } from '../../telemetry/analytics/query-params.js';
@@ -13,7 +14,8 @@ export function anomaliesApi(repo: AnomalyRepo, opts: { now?: () => number } = {
   app.get('/', async (c) => {
     const q = c.req.query();
     const from = parseTime(q.from || '-24h', 'from', (opts.now ?? Date.now)());
-    const data = await repo.list({ from, ...(q.agent ? { agent: q.agent } : {}), limit: limitFrom(q, 500, 10_000) });
+    const tenant = tenantFilter(c, q.tenant);
+    const data = await repo.list({ from, ...(q.agent ? { agent: q.agent } : {}), ...(tenant !== undefined ? { tenant } : {}), limit: limitFrom(q, 500, 10_000) });
     return c.json({ data: q.active === 'true' ? data.filter((a) => a.active) : data });
   });
   return app;

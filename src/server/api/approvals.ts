@@ -2,13 +2,15 @@
  * `/api/approvals`: list pending (and past) approvals, approve, reject or approve with changes.
  * Every decision names its approver: the `as` field, else the id of the key that made it.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { ApprovalService } from '../../guardrails/approvals/approval-service.js';
 import type { Approval, ApprovalModifications, ApprovalStatus } from '../../guardrails/approvals/approval-types.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 import { InvalidRequestError } from '../../errors.js';
 import { parseJson } from './parse.js';
+import { assertVisible, tenantFilter } from '../access/scope.js';
+import { noteAudit } from '../access/audit-facts.js';
 
 const ModificationsSchema = z
   .object({
@@ -79,26 +81,38 @@ export function approvalsApi(approvals: ApprovalService) {
     if (q.status && !STATUSES.has(q.status as ApprovalStatus)) throw new InvalidRequestError(`status must be one of ${[...STATUSES].join(', ')}`, { param: 'status' });
     const limit = q.limit ? Number(q.limit) : undefined;
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new InvalidRequestError('limit must be a positive integer', { param: 'limit' });
+    const tenant = tenantFilter(c, q.tenant);
     const rows = await approvals.list({
       ...(q.status ? { status: q.status as ApprovalStatus } : {}),
       ...(q.agent ? { agent: q.agent } : {}),
-      ...(q.tenant ? { tenant: q.tenant } : {}),
+      ...(tenant !== undefined ? { tenant } : {}),
       ...(limit ? { limit } : {}),
     });
     return c.json({ data: rows.map(approvalView) });
   });
-  app.get('/:id', async (c) => c.json(approvalView(await approvals.get(c.req.param('id')))));
+  /** An approval of the caller's tenant; another tenant's is "not found" (404), as is a missing one. */
+  const visible = async (c: Context<{ Variables: DacaVariables }>, id: string): Promise<Approval> => {
+    const a = await approvals.get(id);
+    assertVisible(c, a.subject.tenant, () => `no approval with id '${id}'; list them with \`daca approvals list\``);
+    return a;
+  };
+  app.get('/:id', async (c) => c.json(approvalView(await visible(c, c.req.param('id')))));
 
   const decide = (decision: 'approve' | 'reject', needsModifications = false) =>
-    async (c: import('hono').Context<{ Variables: DacaVariables }>) => {
+    async (c: Context<{ Variables: DacaVariables }>) => {
       const body = await parseJson(c, DecisionSchema, 'decision');
       if (needsModifications && !body.modifications) throw new InvalidRequestError('modify needs a `modifications` object', { param: 'modifications' });
       const keyId = c.get('principal').keyId;
+      await visible(c, c.req.param('id') ?? '');
       const a = await approvals.decide(c.req.param('id') ?? '', {
         decision,
         approver: { name: body.as ?? keyId, keyId },
         note: body.note,
         modifications: toModifications(body.modifications),
+      });
+      noteAudit(c, {
+        kind: 'approval_decision', tenant: a.subject.tenant,
+        detail: { action: `approval_${a.status}`, approval_id: a.id, rule: a.ruleId, agent: a.subject.agent, approver: a.decidedBy ?? keyId, modified: !!body.modifications },
       });
       return c.json(approvalView(a));
     };

@@ -3,7 +3,7 @@
  * `/api/audit/events`, where an agent records its own business decision (any valid key; an
  * agent-bound key records for its own agent only).
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
@@ -13,20 +13,16 @@ import { explainRequest } from '../../compliance/explain.js';
 import { getAuditRecord, searchAudit, type AuditSearch } from '../../compliance/ledger-query.js';
 import { verifyLedger } from '../../compliance/verify-ledger.js';
 import { parseJson } from './parse.js';
+import { assertVisible, scopeOf, tenantFilter } from '../access/scope.js';
+import { auditFactsOf } from '../access/audit-facts.js';
+import { groupOf, neededAccess } from '../access/permissions.js';
 import { parseTime } from './usage.js';
 
-type Ctx = Context<{ Variables: DacaVariables }>;
 
 /** What the audit routes need. */
 export interface AuditApiDeps {
   ledger: () => Promise<AuditLedger>;
   now?: () => number;
-}
-
-/** The tenant a caller may see: null for admin keys (all tenants), else the key's tenant. */
-function scopeOf(c: Ctx): string | null {
-  const p = c.get('principal');
-  return p.role === 'admin' ? null : p.tenant;
 }
 
 /** The JSON view of a record. */
@@ -67,16 +63,18 @@ export function auditApi(deps: AuditApiDeps) {
   const now = deps.now ?? Date.now;
   app.get('/', async (c) => {
     const q = searchFrom(c.req.query(), now());
-    const scope = scopeOf(c);
-    if (scope !== null) q.tenant = scope;
+    const tenant = tenantFilter(c, q.tenant);
+    if (tenant === undefined) delete q.tenant;
+    else q.tenant = tenant;
     const ledger = await deps.ledger();
     await ledger.flush();
     const records = await searchAudit(ledger.db, q);
     const limit = q.limit ?? 100;
     return c.json({ records: records.map(auditRecordView), next_before: records.length === Math.min(limit, 1000) ? records[records.length - 1]!.seq : null });
   });
+  // The chain is one for every tenant, so verification covers it whole; the report holds counts,
+  // hashes and sequence numbers only, never another tenant's content.
   app.get('/verify', async (c) => {
-    if (scopeOf(c) !== null) throw new ForbiddenError('verifying the whole ledger needs an admin key');
     const ledger = await deps.ledger();
     await ledger.flush();
     return c.json(await verifyLedger(ledger.db, ledger.signer));
@@ -84,15 +82,16 @@ export function auditApi(deps: AuditApiDeps) {
   app.get('/explain/:id', async (c) => {
     const ledger = await deps.ledger();
     await ledger.flush();
-    const scope = scopeOf(c);
+    const scope = scopeOf(c).tenant;
     return c.json(await explainRequest(ledger.db, c.req.param('id'), scope === null ? {} : { tenant: scope }));
   });
   app.get('/records/:id', async (c) => {
     const ledger = await deps.ledger();
     await ledger.flush();
     const r = await getAuditRecord(ledger.db, c.req.param('id'));
-    const scope = scopeOf(c);
-    if (!r || (scope !== null && r.tenant !== scope)) throw new NotFoundError(`no audit record '${c.req.param('id')}'`);
+    const missing = () => `no audit record '${c.req.param('id')}'`;
+    if (!r) throw new NotFoundError(missing());
+    assertVisible(c, r.tenant, missing);
     return c.json(auditRecordView(r));
   });
   return app;
@@ -122,16 +121,16 @@ const EventSchema = z
 
 /**
  * `POST /api/audit/events`: an agent's own decision, linked to its model calls by session and
- * trace id. Mount before the admin-only middleware; it authenticates with `auth` (any valid key).
+ * trace id. Behind the `/api` access middleware (agents, operators and admins may post).
  */
-export function auditEventsApi(deps: AuditApiDeps & { auth: MiddlewareHandler<{ Variables: DacaVariables }> }) {
+export function auditEventsApi(deps: AuditApiDeps) {
   const app = new Hono<{ Variables: DacaVariables }>();
-  app.post('/', deps.auth, async (c) => {
+  app.post('/', async (c) => {
     const p = c.get('principal');
     const body = await parseJson(c, EventSchema, 'audit event');
     const agent = body.agent ?? p.agent ?? undefined;
     if (p.agent && body.agent && body.agent !== p.agent) throw new ForbiddenError(`this key is bound to agent '${p.agent}' and cannot record for '${body.agent}'`);
-    if (!agent && p.role !== 'admin') throw new InvalidRequestError('name the agent (`agent`) or use a key bound to one', { param: 'agent' });
+    if (!agent && p.role === 'agent') throw new InvalidRequestError('name the agent (`agent`) or use a key bound to one', { param: 'agent' });
     const ledger = await deps.ledger();
     const receipt = await ledger.appendAndWait({
       kind: 'agent_decision', tenant: p.tenant, actor: agent ? { kind: 'agent', id: agent } : { kind: 'key', id: p.keyId }, ...(agent ? { agent } : {}),
@@ -148,8 +147,10 @@ export function auditEventsApi(deps: AuditApiDeps & { auth: MiddlewareHandler<{ 
 
 /**
  * Middleware that audits admin actions: after every successful mutating request (`POST`, `PUT`,
- * `PATCH`, `DELETE`) under the mounted path it appends an `admin_action` record naming the key,
- * the route and the status. Mount on the admin API: `api.use('*', auditAdminActions(() => auditOf(s)))`.
+ * `PATCH`, `DELETE`) under the mounted path it appends a record naming the key and its role, the
+ * route, the status and what the route noted (see access/audit-facts.ts), filed under the tenant
+ * the change belongs to. Read-only POSTs of the permission table (search, plan, advice) and routes
+ * that wrote their own record are skipped.
  */
 export function auditAdminActions(ledger: () => Promise<AuditLedger>): MiddlewareHandler<{ Variables: DacaVariables }> {
   return async (c, next) => {
@@ -158,12 +159,17 @@ export function auditAdminActions(ledger: () => Promise<AuditLedger>): Middlewar
     if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || c.res.status >= 400) return;
     const p = c.get('principal');
     if (!p) return;
+    const group = groupOf(c.req.path);
+    if (group && neededAccess(group, m, c.req.path) === 'read') return;
+    const facts = auditFactsOf(c);
+    if (facts.recorded) return;
+    const path = c.req.path;
+    const kind = facts.kind ?? (path.startsWith('/api/keys') ? 'key_change' : path.startsWith('/api/spec') ? 'spec_change' : 'admin_action');
     const l = await ledger();
     l.append({
-      kind: c.req.path.startsWith('/api/keys') ? 'key_change' : c.req.path.startsWith('/api/spec') ? 'spec_change' : 'admin_action',
-      tenant: p.tenant, actor: { kind: 'key', id: p.keyId }, class: 'admin',
-      decision: { action: 'recorded', summary: `${m} ${c.req.path} -> ${c.res.status}` },
-      detail: { method: m, path: c.req.path, status: c.res.status, role: p.role },
+      kind, tenant: facts.tenant ?? (p.allTenants ? '*' : p.tenant), actor: { kind: 'key', id: p.keyId }, class: 'admin',
+      decision: { action: 'recorded', summary: `${p.role} ${p.keyId}: ${m} ${path} -> ${c.res.status}` },
+      detail: { method: m, path, status: c.res.status, role: p.role, actor_role: p.role, actor_scope: p.allTenants ? '*' : p.tenant, ...(group ? { route_group: group.path } : {}), ...(facts.detail ?? {}) },
     });
   };
 }

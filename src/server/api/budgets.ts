@@ -6,6 +6,8 @@ import type { BudgetEngine } from '../../guardrails/budgets/budget-engine.js';
 import type { CounterRow } from '../../guardrails/budgets/budget-ledger.js';
 import type { CompiledBudget } from '../../guardrails/budgets/budget-policy.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
+import { filterOwned, ruleVisible } from '../access/scope.js';
+import type { SubjectKind } from '../access/tenant-directory.js';
 
 const usd = (micros: number): number => micros / 1e6;
 
@@ -41,6 +43,9 @@ export function counterView(r: CounterRow): Record<string, unknown> {
   };
 }
 
+const KINDS = new Set(['tenant', 'team', 'agent', 'key', 'session']);
+const isSubjectKind = (s: string): s is SubjectKind => KINDS.has(s);
+
 /** Builds the budgets API over the node's budget engine. */
 export function budgetsApi(budgets: BudgetEngine) {
   const app = new Hono<{ Variables: DacaVariables }>();
@@ -52,9 +57,15 @@ export function budgetsApi(budgets: BudgetEngine) {
       ...(q.scope ? { scope: q.scope } : {}),
       ...(q.subject ? { subject: q.subject } : {}),
       ...(q.window ? { window: q.window } : {}),
-      limit: Math.min(Number(q.limit) || 200, 2000),
+      limit: Math.min(Number(q.limit) || (c.get('principal').allTenants ? 200 : 2000), 2000),
     });
-    return c.json({ budgets: budgets.policy.budgets.map(budgetView), data: rows.map(counterView) });
+    const p = c.get('principal');
+    const policies = budgets.policy.budgets;
+    const shown = await Promise.all(policies.map((b) => ruleVisible(c, { tenant: b.tenant ?? undefined, team: b.team ?? undefined, agent: b.agent ?? undefined, key: b.key ?? undefined })));
+    let counters = await filterOwned(c, rows, (r) => (isSubjectKind(r.scope) ? { kind: r.scope, id: r.subject } : null));
+    // an agent key reads its own budgets only: its agent (when bound), team, tenant and key
+    if (p.role === 'agent') counters = counters.filter((r) => r.scope === 'tenant' || (r.scope === 'team' && r.subject === p.team) || (r.scope === 'key' && r.subject === p.keyId) || (r.scope === 'agent' && (p.agent === null || r.subject === p.agent)));
+    return c.json({ budgets: policies.filter((_, i) => shown[i]).map(budgetView), data: counters.map(counterView) });
   });
   app.post('/sweep', async (c) => c.json({ freed_leases: await budgets.sweep() }));
   return app;

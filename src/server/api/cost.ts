@@ -9,7 +9,7 @@
  *   to include a learned-router recommendation.
  */
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { adviseNode } from '../../cost/advisor/advise-node.js';
 import { parseMargin } from '../../cost/advisor/margin.js';
@@ -17,6 +17,7 @@ import { costReport } from '../../cost/report/cost-report.js';
 import { adviceView, costReportView } from '../../cost/views.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
+import { assertOwns, filterOwned, tenantFilter } from '../access/scope.js';
 import type { ModelCatalog } from '../../spec/resolve.js';
 import type { Spec } from '../../spec/schema.js';
 import type { Store } from '../../store/types.js';
@@ -74,14 +75,17 @@ export function costApi(d: CostApiDeps) {
   app.get('/report', async (c) => {
     const q = usageQueryFrom(c.req.query(), now());
     if (!q.groupBy.length) q.groupBy = ['agent'];
+    const tenant = tenantFilter(c, q.tenant);
+    if (tenant !== undefined) q.tenant = tenant;
     await d.flush();
     const { limit: _l, ...filter } = q;
     return c.json(costReportView(await costReport(d.store, filter, pricing())));
   });
 
-  const advise = async (a: { agent?: string | undefined; margin?: string | number | undefined; days?: string | number | undefined; suite?: z.infer<typeof AdviceBody>['suite'] }) => {
+  const advise = async (c: Context, a: { agent?: string | undefined; margin?: string | number | undefined; days?: string | number | undefined; suite?: z.infer<typeof AdviceBody>['suite'] }) => {
+    if (a.agent) await assertOwns(c, 'agent', a.agent);
     await d.flush();
-    const advice = await adviseNode({
+    const all = await adviseNode({
       store: d.store, catalog: d.catalog(), spec: d.spec(), jsonlDirs,
       ...(a.agent ? { agent: a.agent } : {}),
       margin: parseMargin(a.margin === undefined ? undefined : String(a.margin)),
@@ -89,9 +93,11 @@ export function costApi(d: CostApiDeps) {
       ...(a.suite ? { suite: { name: a.suite.name, cases: a.suite.cases, ...(a.suite.system ? { system: a.suite.system } : {}) } } : {}),
       now,
     });
+    // advice is per agent name; a tenant's caller gets its own agents' advice only
+    const advice = await filterOwned(c, all, (x) => ({ kind: 'agent', id: x.agent }));
     return { agents: advice.map((a) => withMonthly(adviceView(a), a.recommendation.savingMicros, a.windowDays)) };
   };
-  app.get('/advice', async (c) => c.json(await advise({ agent: c.req.query('agent'), margin: c.req.query('margin'), days: c.req.query('days') })));
-  app.post('/advice', async (c) => c.json(await advise(await parseJson(c, AdviceBody, 'advice request'))));
+  app.get('/advice', async (c) => c.json(await advise(c, { agent: c.req.query('agent'), margin: c.req.query('margin'), days: c.req.query('days') })));
+  app.post('/advice', async (c) => c.json(await advise(c, await parseJson(c, AdviceBody, 'advice request'))));
   return app;
 }

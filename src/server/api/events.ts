@@ -5,20 +5,13 @@
  * A comment line is sent every 15 s so proxies keep the connection open.
  */
 import { Hono } from 'hono';
-import { ForbiddenError, InvalidApiKeyError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 import type { EventHub } from '../../telemetry/events/event-hub.js';
-import { presentedKey, type Authenticator } from '../auth.js';
 
-/** Builds the events API (mount it before the admin-only `/api` middleware: it authenticates itself). */
-export function eventsApi(keyRing: Authenticator, hub: EventHub, opts: { heartbeatMs?: number } = {}) {
+/** Builds the events API (behind the `/api` access middleware, which accepts `?key=` on this path). */
+export function eventsApi(hub: EventHub, opts: { heartbeatMs?: number } = {}) {
   const app = new Hono<{ Variables: DacaVariables }>();
   app.get('/', async (c) => {
-    const secret = presentedKey(c) ?? c.req.query('key');
-    if (!secret) throw new InvalidApiKeyError('No API key provided. Send "Authorization: Bearer <admin key>" or ?key=<admin key>.');
-    const principal = await keyRing.authenticate(secret);
-    if (!principal) throw new InvalidApiKeyError('The API key is unknown or revoked.');
-    if (principal.role !== 'admin') throw new ForbiddenError('The event stream needs an admin key (DACA_ADMIN_KEY).');
     const types = c.req.query('types')?.split(',').map((t) => t.trim()).filter(Boolean);
     const sub = hub.subscribe(types?.length ? { types } : {});
     const enc = new TextEncoder();

@@ -11,6 +11,7 @@ import type { DacaVariables } from '../../gateway/start-call.js';
 import type { FeedbackRepo } from '../../telemetry/feedback/feedback-repo.js';
 import type { Store } from '../../store/types.js';
 import { parseJson } from './parse.js';
+import { scopeOf } from '../access/scope.js';
 
 /** Body of `POST /api/feedback`. */
 export const FeedbackBodySchema = z
@@ -31,13 +32,15 @@ export function feedbackApi(store: Store, feedback: FeedbackRepo, opts: { flush:
     const body = await parseJson(c, FeedbackBodySchema, 'feedback');
     await opts.flush();
     let who: { tenant: string; team: string; agent: string; session: string | null };
+    const scope = scopeOf(c).tenant;
     if (body.request_id !== undefined) {
       const u = await store.usage.get(body.request_id);
-      if (!u) throw new NotFoundError(`no request '${body.request_id}' in recorded usage; use the x-daca-request-id of a call`, { param: 'request_id' });
+      // another tenant's request is "not found", exactly like a missing one
+      if (!u || (scope !== null && u.tenant !== scope)) throw new NotFoundError(`no request '${body.request_id}' in recorded usage; use the x-daca-request-id of a call`, { param: 'request_id' });
       if (body.session !== undefined && u.session !== body.session) throw new NotFoundError(`request '${body.request_id}' is not part of session '${body.session}'`, { param: 'session' });
       who = u;
     } else {
-      const [u] = await store.usage.list({ session: body.session!, limit: 1 });
+      const [u] = await store.usage.list({ session: body.session!, limit: 1, ...(scope !== null ? { tenant: scope } : {}) });
       if (!u) throw new NotFoundError(`no session '${body.session}' in recorded usage; sessions come from the x-daca-session header`, { param: 'session' });
       who = u;
     }

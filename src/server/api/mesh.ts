@@ -15,6 +15,8 @@ import type { Mesh } from '../../mesh/mesh.js';
 import { addExternalAgent, externalStatusOf, meshOf, type MeshNode } from '../../mesh/node-mesh.js';
 import type { AgentInstance } from '../../mesh/registry/types.js';
 import { parseJson } from './parse.js';
+import { assertVisible, scopeOf, tenantFilter } from '../access/scope.js';
+import { noteAudit } from '../access/audit-facts.js';
 
 /** One agent in discovery answers: its instances grouped. */
 export interface MeshAgentView {
@@ -84,10 +86,13 @@ export function meshApi(node: MeshNode) {
   app.get('/agents', async (c) => {
     const m = await meshOf(node);
     const q = c.req.query();
-    return c.json({ agents: meshAgents(m, { skill: q.skill, tag: q.tag, agent: q.agent, tenant: q.tenant }), registry: m.registry.kind, node: m.nodeId, external: externalStatusOf(node) });
+    return c.json({ agents: meshAgents(m, { skill: q.skill, tag: q.tag, agent: q.agent, tenant: tenantFilter(c, q.tenant) }), registry: m.registry.kind, node: m.nodeId, external: externalStatusOf(node) });
   });
   app.post('/agents', async (c) => {
     const b = await parseJson(c, ExternalBody, 'external agent');
+    const tenant = tenantFilter(c, b.tenant);
+    if (tenant !== undefined) b.tenant = tenant;
+    noteAudit(c, { ...(b.tenant ? { tenant: b.tenant } : {}), detail: { action: 'mesh_agent_registered', agent: b.name, url: b.url } });
     try {
       await addExternalAgent(node, b.name, { url: b.url, ...(b.card_path ? { card_path: b.card_path } : {}), ...(b.tenant ? { tenant: b.tenant } : {}) });
     } catch (e) {
@@ -98,6 +103,8 @@ export function meshApi(node: MeshNode) {
   });
   app.post('/route', async (c) => {
     const b = await parseJson(c, RouteBody, 'route request');
+    const tenant = tenantFilter(c, b.tenant);
+    if (tenant !== undefined) b.tenant = tenant;
     const m = await meshOf(node);
     const r = m.route(b.text, { type: b.caller ?? 'user', tenant: b.tenant ?? 'default', admin: b.caller === undefined }, b.tags);
     return c.json(r.decision);
@@ -107,21 +114,28 @@ export function meshApi(node: MeshNode) {
     const q = c.req.query();
     const limit = q.limit ? Math.max(1, Math.min(1000, Number(q.limit) || 100)) : 100;
     const routed = q.routed === undefined ? undefined : q.routed === 'true';
-    return c.json({ decisions: m.decisions.list({ limit, routed, tenant: q.tenant }) });
+    return c.json({ decisions: m.decisions.list({ limit, routed, tenant: tenantFilter(c, q.tenant) }) });
   });
   app.get('/decisions/:id', async (c) => {
     const m = await meshOf(node);
     const d = m.decisions.get(c.req.param('id'));
-    if (!d) throw new NotFoundError(`no routing decision '${c.req.param('id')}' (only the latest ${m.spec.routing.decisions_kept} are kept)`);
+    const missing = () => `no routing decision '${c.req.param('id')}' (only the latest ${m.spec.routing.decisions_kept} are kept)`;
+    if (!d) throw new NotFoundError(missing());
+    assertVisible(c, d.tenant, missing);
     return c.json(d);
   });
   app.get('/edges', async (c) => {
     const m = await meshOf(node);
-    const edges = m.edges.report((callee) => {
-      const s = m.sloOf(callee);
-      return s.p99_ms !== undefined || s.error_rate !== undefined ? s : undefined;
-    });
-    const agents = meshAgents(m, {});
+    const scope = scopeOf(c).tenant;
+    const agents = meshAgents(m, scope === null ? {} : { tenant: scope });
+    const mine = new Set(agents.map((a) => a.agent));
+    // a tenant's caller sees the edges into or out of its own agents only
+    const edges = m.edges
+      .report((callee) => {
+        const s = m.sloOf(callee);
+        return s.p99_ms !== undefined || s.error_rate !== undefined ? s : undefined;
+      })
+      .filter((e) => scope === null || mine.has(e.callee) || mine.has(e.caller));
     const nodes = new Map<string, { id: string; kind: string; health: string; instances: number; tenant: string | null }>();
     for (const a of agents) {
       const healthy = a.instances.filter((i) => i.health === 'healthy').length;

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import { InvalidRequestError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
+import { tenantFilter } from '../access/scope.js';
 import { rowToUsage } from '../../store/rows.js';
 import type { UsageEventsTable } from '../../store/db-schema.js';
 import type { Store } from '../../store/types.js';
@@ -48,6 +49,8 @@ export function usageExportApi(store: Store, opts: { flush: () => Promise<void>;
     const format = q.format || 'csv';
     if (format !== 'csv' && format !== 'json') throw new InvalidRequestError(`format must be csv or json; got '${format}'`, { param: 'format' });
     const { groupBy: _g, limit: _l, ...filter } = usageQueryFrom({ ...q, group_by: '' }, (opts.now ?? Date.now)());
+    const tenant = tenantFilter(c, filter.tenant);
+    if (tenant !== undefined) filter.tenant = tenant;
     const where = usageWhere({ ...filter, ...(q.session ? { session: q.session } : {}) }, store.kind === 'postgres' ? postgresUsageSql : sqliteUsageSql);
     await opts.flush();
     const enc = new TextEncoder();

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { InvalidRequestError } from '../../errors.js';
 import type { Store, UsageGroupBy, UsageQuery, UsageReport, UsageTotals } from '../../store/types.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
+import { tenantFilter } from '../access/scope.js';
 
 const DIMENSIONS = new Set(['agent', 'team', 'tenant', 'model', 'provider', 'key', 'day', 'month', 'session']);
 
@@ -98,6 +99,8 @@ export function usageApi(store: Store, opts: { flush: () => Promise<void>; now?:
   const app = new Hono<{ Variables: DacaVariables }>();
   app.get('/', async (c) => {
     const q = usageQueryFrom(c.req.query(), (opts.now ?? Date.now)());
+    const tenant = tenantFilter(c, q.tenant);
+    if (tenant !== undefined) q.tenant = tenant;
     await opts.flush();
     const report = await store.usage.query(q);
     if (c.req.query('format') === 'csv') return c.body(usageCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8' });

@@ -14,6 +14,7 @@ import * as m006 from './006-evals.js';
 import * as m008 from './008-governance.js';
 import * as m009 from './009-orchestration.js';
 import * as m010usage from './010-usage-routing.js';
+import * as m011 from './011-access-control.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '008-governance': m008,
   '009-orchestration': m009,
   '010-usage-routing': m010usage,
+  '011-access-control': m011,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */

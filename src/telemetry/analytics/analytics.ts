@@ -41,10 +41,11 @@ export interface AnalyticsOptions {
 /** Lookup of an agent's active anomalies. */
 export type AnomalyLookup = (agent: { tenant: string; team: string; agent: string }) => Anomaly[];
 
-/** A time window. */
+/** A time window, optionally of one tenant's rows only (tenant-scoped API callers). */
 export interface Window {
   from: number;
   to: number;
+  tenant?: string;
 }
 
 /** Computes analytics from the store; see the module comment. */
@@ -98,6 +99,7 @@ export class Analytics {
     };
     for (const [id, a] of Object.entries(spec.agents)) {
       const tenant = spec.teams[a.team]?.tenant ?? null;
+      if (w.tenant !== undefined && tenant !== w.tenant) continue;
       rows.set(`${tenant}/${a.team}/${id}`, row(tenant, a.team, id, totalMetrics([], w.to - w.from), true));
     }
     for (const s of subjects) {
@@ -112,9 +114,10 @@ export class Analytics {
   async agent(name: string, w: Window, bucket: Bucket, grouping: PeerGrouping, anomaliesFor: AnomalyLookup = () => []): Promise<(AgentView & { series: SeriesPoint[]; recent_sessions: SessionView[]; truncated: boolean }) | undefined> {
     const win = await this.window({ ...w, agent: name });
     const spec = this.opts.spec();
-    const declared = spec.agents[name];
+    const declaredAnywhere = spec.agents[name];
+    const declared = declaredAnywhere && (w.tenant === undefined || spec.teams[declaredAnywhere.team]?.tenant === w.tenant) ? declaredAnywhere : undefined;
     if (!declared && win.rows.length === 0) {
-      const ever = await this.opts.store.usage.list({ agent: name, limit: 1 });
+      const ever = await this.opts.store.usage.list({ agent: name, limit: 1, ...(w.tenant !== undefined ? { tenant: w.tenant } : {}) });
       if (ever.length === 0) return undefined;
     }
     const teamCount = new Map<string, number>();
@@ -128,7 +131,7 @@ export class Analytics {
     if (feedback) {
       let n = 0, sum = 0, pos = 0;
       for (const [k, f] of feedback) {
-        if (splitKey(k)[2] !== name || f.count === 0) continue;
+        if (splitKey(k)[2] !== name || f.count === 0 || (w.tenant !== undefined && splitKey(k)[0] !== w.tenant)) continue;
         n += f.count;
         sum += (f.avgScore ?? 0) * f.count;
         pos += (f.positiveRate ?? 0) * f.count;
@@ -142,7 +145,7 @@ export class Analytics {
       agent: name, team, tenant, role: declared?.role ?? team, declared: !!declared, peer_group: this.peerGroup(name, team, grouping),
       ...metricsView(m), feedback: feedbackView(fb), anomalies,
       series: timeSeries(win.rows, w.from, w.to, bucket),
-      recent_sessions: await listSessions(this.opts.store, { agent: name, limit: 50 }),
+      recent_sessions: await listSessions(this.opts.store, { agent: name, limit: 50, ...(w.tenant !== undefined ? { tenant: w.tenant } : {}) }),
       truncated: win.truncated,
     };
   }
@@ -151,7 +154,7 @@ export class Analytics {
   async overview(w: Window, bucket: Bucket): Promise<OverviewView> {
     const win = await this.window(w);
     const m = totalMetrics(win.rows, w.to - w.from);
-    const exact = win.truncated ? (await this.opts.store.usage.query({ groupBy: [], from: w.from, to: w.to })).totals : undefined;
+    const exact = win.truncated ? (await this.opts.store.usage.query({ groupBy: [], from: w.from, to: w.to, ...(w.tenant !== undefined ? { tenant: w.tenant } : {}) })).totals : undefined;
     const byAgent = groupMetrics(win.rows, agentKey, w.to - w.from);
     const top = [...byAgent.entries()]
       .map(([k, a]) => ({ agent: splitKey(k)[2], team: splitKey(k)[1], tenant: splitKey(k)[0], cost_usd: a.costMicros / 1e6, cost_micros: a.costMicros, requests: a.requests }))
@@ -185,7 +188,7 @@ export class Analytics {
 
   /** Exact counts and money per agent key from SQL (used when a window was truncated). */
   private async exactCounts(w: Window): Promise<Map<string, Partial<AgentView>>> {
-    const r = await this.opts.store.usage.query({ groupBy: ['tenant', 'team', 'agent'], from: w.from, to: w.to });
+    const r = await this.opts.store.usage.query({ groupBy: ['tenant', 'team', 'agent'], from: w.from, to: w.to, ...(w.tenant !== undefined ? { tenant: w.tenant } : {}) });
     const out = new Map<string, Partial<AgentView>>();
     for (const g of r.groups) {
       out.set(`${g.key.tenant}/${g.key.team}/${g.key.agent}`, {

@@ -80,13 +80,15 @@ export const TIMELINE_LIMIT = 1_000;
  * const s = await sessionTimeline(store, 'sess-42');
  * ```
  */
-export async function sessionTimeline(store: Pick<Store, 'db'>, session: string): Promise<{ session: SessionView; timeline: TimelineEntry[]; truncated: boolean } | undefined> {
-  const [summary] = await listSessions(store, { session, limit: 1 });
+export async function sessionTimeline(store: Pick<Store, 'db'>, session: string, f: { tenant?: string } = {}): Promise<{ session: SessionView; timeline: TimelineEntry[]; truncated: boolean } | undefined> {
+  const [summary] = await listSessions(store, { session, limit: 1, ...f });
   if (!summary) return undefined;
-  const rows = await store.db
+  let q = store.db
     .selectFrom('usage_events')
     .select(['id', 'ts', 'agent', 'model', 'status', 'error_code', 'input_tokens', 'output_tokens', 'cost_micros', 'latency_ms', 'ttft_ms', 'finish_reason'])
-    .where('session', '=', session)
+    .where('session', '=', session);
+  if (f.tenant !== undefined) q = q.where('tenant', '=', f.tenant);
+  const rows = await q
     .orderBy('ts', 'asc')
     .orderBy('id', 'asc')
     .limit(TIMELINE_LIMIT)

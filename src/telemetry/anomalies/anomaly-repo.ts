@@ -62,8 +62,9 @@ export class AnomalyRepo {
   }
 
   /** Anomalies seen at or after `from` (active ones included), newest first. */
-  async list(opts: { from?: number; agent?: string; limit?: number } = {}): Promise<Anomaly[]> {
+  async list(opts: { from?: number; agent?: string; tenant?: string; limit?: number } = {}): Promise<Anomaly[]> {
     let q = this.db.selectFrom('anomalies').selectAll();
+    if (opts.tenant !== undefined) q = q.where('tenant', '=', opts.tenant);
     if (opts.from !== undefined) q = q.where((eb) => eb.or([eb('last_seen_at', '>=', opts.from!), eb('resolved_at', 'is', null)]));
     if (opts.agent !== undefined) q = q.where('agent', '=', opts.agent);
     const rows = await q.orderBy('detected_at', 'desc').orderBy('id').limit(Math.min(10_000, opts.limit ?? 1000)).execute();
