@@ -119,7 +119,7 @@ describe('cache shared by two daca processes through Redis', () => {
     await redis.connect(); // fails (not skips) when Redis is missing
     const dirs = [mkdtempSync(join(tmpdir(), 'daca-cache-1-')), mkdtempSync(join(tmpdir(), 'daca-cache-2-'))];
     for (const d of dirs) writeFileSync(join(d, 'daca.yaml'), spec(up.url));
-    const [n1, n2] = await Promise.all(dirs.map((cwd) => startDacaProcess({ cwd, env })));
+    const [n1, n2] = await Promise.all(dirs.map((cwd) => startDacaProcess({ cwd, env, startTimeoutMs: 60_000 }))); // two start-ups at once on a loaded CI machine
     try {
       const c1 = new OpenAI({ baseURL: `${n1!.url}/v1`, apiKey: A, maxRetries: 0 });
       const c2 = new OpenAI({ baseURL: `${n2!.url}/v1`, apiKey: A, maxRetries: 0 });
@@ -140,5 +140,5 @@ describe('cache shared by two daca processes through Redis', () => {
       if (left.length) await redis.del(...left);
       await redis.quit();
     }
-  }, 60_000);
+  }, 120_000);
 });
