@@ -109,6 +109,28 @@ describe('audit ledger on PostgreSQL', () => {
     expect(rep.problems.map((p) => p.kind)).toContain('checkpoint_signature');
   });
 
+  it('detects a checkpoint re-signed with another key (a valid signature, but not by the trusted key)', async () => {
+    const e = await fresh();
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { signCheckpoint } = await import('./checkpoint.js');
+    const { MerkleFrontier } = await import('./merkle.js');
+    const { keyIdOf } = await import('./key-material.js');
+    const kp = generateKeyPairSync('ed25519');
+    const forged = signCheckpoint({ privateKey: kp.privateKey, publicKey: kp.publicKey, publicPem: '', keyId: keyIdOf(kp.publicKey) }, new MerkleFrontier(), 'ff'.repeat(32), 1);
+    await sqlDirect(e.schema, `UPDATE audit_checkpoints SET key_id = '${forged.keyId}', signature = '${forged.signature}' WHERE tree_size = (SELECT max(tree_size) FROM audit_checkpoints)`);
+    const rep = await e.verify();
+    expect(rep.ok).toBe(false);
+    expect(rep.problems.map((p) => p.kind)).toContain('checkpoint_key');
+  });
+
+  it('detects records deleted from the end, through the checkpoint', async () => {
+    const e = await fresh();
+    await sqlDirect(e.schema, 'DELETE FROM audit_payloads WHERE seq > 18', 'DELETE FROM audit_records WHERE seq > 18');
+    const rep = await e.verify();
+    expect(rep.ok).toBe(false);
+    expect(rep.problems.map((p) => p.kind)).toContain('checkpoint_beyond_head');
+  });
+
   it('keeps one chain when two writers (nodes) append concurrently', async () => {
     const e = await fresh({ records: 0 });
     const second = await openAuditLedger({ store: e.store, dataDir: e.dir, env: {}, flushMs: 2, checkpointEvery: 50 });
