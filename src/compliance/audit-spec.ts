@@ -17,7 +17,7 @@ export const AuditSpecSchema = z
     checkpoint_every: z.number().int().positive().default(10_000).describe('sign a Merkle checkpoint after this many records…'),
     checkpoint_interval_ms: z.number().int().positive().default(30_000).describe('…or after this long with new records'),
     sqlite_sync: z.enum(['normal', 'full']).default('normal').describe('normal survives a crash of daca; full also a power cut (fsync per commit)'),
-    capture_content: z.boolean().default(false).describe('keep prompts and replies in gateway records, encrypted per data subject'),
+    capture_content: z.boolean().default(false).describe('keep prompts (request messages or input) in gateway records, encrypted per data subject'),
     retention: z
       .record(z.string(), duration)
       .default({ inputs: '30d', decisions: '7y', admin: 'forever' })

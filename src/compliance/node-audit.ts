@@ -7,6 +7,7 @@ import type { Spec } from '../spec/schema.js';
 import type { Store } from '../store/types.js';
 import { openAuditLedger, type AuditLedger } from './audit-ledger.js';
 import { retentionPolicyOf } from './audit-spec.js';
+import { captureContent } from './capture-content.js';
 import { purgeExpired } from './retention.js';
 
 interface NodeLike {
@@ -48,7 +49,13 @@ async function open(s: NodeLike): Promise<AuditLedger> {
   }, a.purge_interval_ms);
   timer.unref();
   const close = ledger.close;
+  const append = ledger.append;
+  const appendAndWait = ledger.appendAndWait;
+  // Read at each append, so a reloaded spec turns capture on or off.
+  const capture = (e: Parameters<typeof append>[0]) => (s.spec.spec.audit.capture_content ? captureContent(e) : e);
   return Object.assign(ledger, {
+    append: (e: Parameters<typeof append>[0]) => append(capture(e)),
+    appendAndWait: (e: Parameters<typeof append>[0]) => appendAndWait(capture(e)),
     close: async () => {
       clearInterval(timer);
       await close();
