@@ -114,4 +114,20 @@ describe('/api/evals', () => {
     expect((await get('/api/evals/runs/..%2Fsecret')).status).toBe(400);
     expect((await get('/api/evals/runs', AGENT_KEY)).status).toBe(403);
   });
+
+  it('is node-wide: a global auditor reads runs, an operator of one tenant is refused', async () => {
+    const mk = async (body: Record<string, string>): Promise<string> => {
+      const r = await fetch(`${d.url}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.status).toBe(201);
+      return ((await r.json()) as { key: string }).key;
+    };
+    const auditor = await mk({ role: 'auditor', tenant: '*' });
+    const operator = await mk({ role: 'operator', tenant: 'acme' });
+    const seen = await get<{ data: { id: string }[] }>('/api/evals/runs', auditor);
+    expect(seen.status).toBe(200);
+    expect(seen.body.data.map((r) => r.id)).toEqual(['cand-run', 'base-run']);
+    const refused = await get<{ error: { message: string } }>('/api/evals/compare?a=base-run&b=cand-run', operator);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('global key');
+  });
 });
