@@ -3,10 +3,9 @@
  * (all or nothing; a failure leaves the previous version in force).
  */
 import type { Command } from 'commander';
-import { applySpecFile } from '../ops/apply-spec.js';
 import { formatPlan, type SpecPlan } from '../ops/spec-diff.js';
 import type { SpecVersion } from '../ops/spec-versions.js';
-import { readFile } from 'node:fs/promises';
+import { applySpecFile, readSpecSource } from '../ops/apply-spec.js';
 import { adminFetch, adminTarget } from './admin-client.js';
 import { withConnection } from './connection.js';
 
@@ -20,7 +19,7 @@ export function registerApply(program: Command): void {
     .action(async (file: string | undefined, flags: { dataDir?: string; json?: boolean; live?: boolean; url?: string; adminKey?: string }) => {
       const path = file ?? 'daca.yaml';
       const r: { plan: SpecPlan; version: SpecVersion | null } = flags.live
-        ? await adminFetch<SpecPlan & { version: SpecVersion | null }>(adminTarget(flags), '/api/spec-ops/apply', { method: 'POST', body: { yaml: await readFile(path, 'utf8'), source: path } }).then((x) => ({ plan: { changes: x.changes, counts: x.counts }, version: x.version }))
+        ? await adminFetch<SpecPlan & { version: SpecVersion | null }>(adminTarget(flags), '/api/spec-ops/apply', { method: 'POST', body: { yaml: await readSpecSource(path), source: path } }).then((x) => ({ plan: { changes: x.changes, counts: x.counts }, version: x.version }))
         : await applySpecFile(path, { dataDir: flags.dataDir ?? '.daca' });
       if (flags.json) return void console.log(JSON.stringify(r, null, 2));
       console.log(formatPlan(r.plan));

@@ -3,7 +3,7 @@
  * something would change, 0 when nothing would (like terraform's -detailed-exitcode).
  */
 import type { Command } from 'commander';
-import { parseSpecText } from '../spec/loader.js';
+import { parseSpecText, specText } from '../spec/loader.js';
 import { readFile } from 'node:fs/promises';
 import { fileBase, lastAppliedBase } from '../ops/plan-source.js';
 import { formatPlan, planSpecChange, type SpecPlan } from '../ops/spec-diff.js';
@@ -26,7 +26,7 @@ export function registerPlan(program: Command): void {
         ? { spec: null, label: `running node (${flags.url ?? process.env.DACA_URL ?? 'local'})` }
         : flags.against ? await fileBase(flags.against) : await lastAppliedBase(flags.dataDir ?? '.daca');
       const plan: SpecPlan = flags.live
-        ? await adminFetch<SpecPlan>(adminTarget(flags), '/api/spec-ops/plan', { method: 'POST', body: { yaml: text, source: path } })
+        ? await adminFetch<SpecPlan>(adminTarget(flags), '/api/spec-ops/plan', { method: 'POST', body: { yaml: specText(next, text), source: path } })
         : planSpecChange(base.spec, next.spec);
       if (flags.json) console.log(JSON.stringify({ base: base.label, next: path, hash: next.hash, ...plan }, null, 2));
       else console.log(`daca plan: ${base.label} → ${path} (${next.hash.slice(0, 12)})\n\n${formatPlan(plan)}`);

@@ -13,6 +13,7 @@ interface UpFlags {
   spec?: string;
   dataDir: string;
   quiet?: boolean;
+  watch?: boolean;
 }
 
 /** Picks the spec: `--spec`, `DACA_SPEC`, `./daca.yaml`, else the embedded default. */
@@ -32,10 +33,12 @@ export function registerUp(program: Command): void {
     .option('-s, --spec <file>', 'spec file (DACA_SPEC; default ./daca.yaml if present, else the embedded default)')
     .option('--data-dir <dir>', 'folder for the embedded store and local keys', process.env.DACA_DATA_DIR ?? '.daca')
     .option('-q, --quiet', 'print only the URL')
+    .option('-w, --watch', 'apply the spec file (and the files it includes) live whenever it changes; an invalid spec is logged and the one in force stays')
     .action(async (flags: UpFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${flags.port}'`);
       const spec = await loadSpecFor(flags.spec);
+      if (flags.watch && spec.source.startsWith('(')) throw new Error('--watch needs a spec file (--spec, DACA_SPEC or ./daca.yaml)');
       // The server graph is loaded only when serving, so other commands start fast.
       const { startDaca } = await import('../server/serve.js');
       const node = await startDaca({
@@ -47,6 +50,14 @@ export function registerUp(program: Command): void {
         adminKey: process.env.DACA_ADMIN_KEY,
       });
       const s = node.services;
+      let unwatch: (() => void) | null = null;
+      if (flags.watch) {
+        const { watchSpecFile } = await import('../ops/watch-spec.js');
+        unwatch = watchSpecFile(spec.source, node.live, {
+          onApplied: (r) => s.logger.info({ spec: spec.source, hash: node.live.spec.hash.slice(0, 12), version: r.version?.version, changes: r.plan.changes.map((c) => `${c.op} ${c.section}${c.id ? '.' + c.id : ''}`) }, `spec applied: ${r.plan.counts.add} to add, ${r.plan.counts.change} to change, ${r.plan.counts.remove} to remove`),
+          onError: (e) => s.logger.error({ spec: spec.source, in_force: node.live.spec.hash.slice(0, 12) }, `spec change rejected, the spec in force stays: ${e instanceof Error ? e.message : String(e)}`),
+        });
+      }
       const model = s.catalog.ids().find((n) => s.catalog.resolve(n)?.type === 'chat') ?? 'default';
       const key = s.devKey ?? '<your key>';
       if (flags.quiet) console.log(node.url);
@@ -73,6 +84,7 @@ export function registerUp(program: Command): void {
       const stop = (signal: string): void => {
         if (stopping) return;
         stopping = true;
+        unwatch?.();
         s.logger.info({ signal }, 'shutting down: draining requests and flushing usage');
         node.close().then(
           () => process.exit(0),

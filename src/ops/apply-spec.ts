@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createProviders } from '../providers/registry.js';
-import { parseSpecText } from '../spec/loader.js';
+import { parseSpecText, specText } from '../spec/loader.js';
 import { SpecError } from '../errors.js';
 import { lastAppliedBase } from './plan-source.js';
 import { planSpecChange, type SpecPlan } from './spec-diff.js';
@@ -50,11 +50,17 @@ export async function applySpecText(text: string, opts: ApplyOptions): Promise<A
     for (const p of started?.values() ?? []) await p.close?.().catch(() => {});
   }
   const c = plan.counts;
-  const version = await recordSpecVersion(opts.dataDir, text, {
+  const version = await recordSpecVersion(opts.dataDir, specText(next, text), {
     hash: next.hash, source: opts.source, summary: `${c.add} to add, ${c.change} to change, ${c.remove} to remove`,
     ...(opts.rollbackOf ? { rollbackOf: opts.rollbackOf } : {}), ...(opts.now ? { appliedAt: opts.now() } : {}),
   });
   return { plan, version };
+}
+
+/** A spec file's text, composed into one document when it includes other files (what a node is sent). */
+export async function readSpecSource(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8');
+  return specText(parseSpecText(text, path, process.env), text);
 }
 
 /** {@link applySpecText} on a file. */

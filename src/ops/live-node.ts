@@ -1,16 +1,22 @@
 /**
  * A node whose spec can change while it serves: the app is built on {@link LiveNode.services}, a
  * view of the node's services whose spec-derived parts (spec, catalog, providers, guard engines,
- * gateway) are live references. `apply()` plans the change, builds the new parts next to the shared
- * ones (store, recorder, audit, keys), swaps them in one step (all or nothing: any failure before
- * the swap leaves the old parts in force), audits a `spec_change`, keeps the version, and closes
- * the old parts once the calls in flight on them have finished.
+ * cost engines, gateway) are live references. `apply()` plans the change, builds the new parts next
+ * to the shared ones (store, recorder, audit, key ring), runs the preflight, writes the spec's keys
+ * (added and changed keys upserted, removed ones revoked), registers new prompt agents, then swaps
+ * the parts in one step. All or nothing: any failure before the swap closes the new parts, restores
+ * the key rows and leaves the old spec in force. Then it audits a `spec_change`, keeps the version,
+ * and closes the old parts once the calls in flight on them have finished. Alerts, anomaly settings
+ * and analytics read the spec in force through `ServicesOptions.currentSpec`.
  */
 import type { Gateway } from '../gateway/gateway.js';
 import type { RolloutRouter } from '../governance/rollout-router.js';
 import type { GuardEngines, Services } from '../server/services.js';
 import type { LoadedSpec } from '../spec/loader.js';
 import { auditOf } from '../compliance/node-audit.js';
+import { closeMeshOf } from '../mesh/node-mesh.js';
+import { promptAgentsOf } from '../runtime/prompt-agent.js';
+import { applySpecKeys, type SpecKeyChange } from './spec-keys.js';
 import { liveRef } from './live-ref.js';
 import { buildSpecParts, type SpecParts } from './spec-parts.js';
 import { planSpecChange, type SpecPlan } from './spec-diff.js';
@@ -114,13 +120,19 @@ export class LiveNode {
     const plan = this.plan(next);
     if (!plan.changes.length && !o.rollbackOf) return { plan, version: null, swapped: false };
     const parts = await buildSpecParts(next, this.base);
+    let keys: SpecKeyChange | null = null;
     try {
       await o.preflight?.(parts);
       parts.gateway.useRollouts(this.router);
+      keys = await applySpecKeys(this.base.store, this.gen.spec.spec, next.spec);
+      await this.registerNewAgents(next);
     } catch (e) {
+      await keys?.undo();
+      if (keys) this.forgetKeys(keys);
       await parts.close();
       throw e;
     }
+    this.forgetKeys(keys);
     const old = this.gen;
     this.gen = { parts, spec: next, catalog: parts.catalog, providers: parts.providers, engines: parts.engines, gateway: parts.gateway, inflight: 0 };
     const c = plan.counts;
@@ -139,6 +151,20 @@ export class LiveNode {
     return { plan, version, swapped: true };
   }
 
+  private forgetKeys(k: SpecKeyChange): void {
+    for (const id of k.touched) this.base.keyRing.invalidateKey(id);
+    for (const h of k.hashes) this.base.keyRing.invalidateHash(h);
+  }
+
+  /** Registers the prompt agents `next` declares that the runtime does not host yet. */
+  private async registerNewAgents(next: LoadedSpec): Promise<void> {
+    const rt = this.base.runtime as Partial<{ list(): { name: string }[]; register(...d: ReturnType<typeof promptAgentsOf>): Promise<void> }> | undefined;
+    if (!rt?.list || !rt.register) return;
+    const have = new Set(rt.list().map((a) => a.name));
+    const fresh = promptAgentsOf(next.spec).filter((d) => !have.has(d.name));
+    if (fresh.length) await rt.register(...fresh);
+  }
+
   /** Closes a replaced generation once its calls in flight have finished (and a grace period). */
   private async retire(g: Generation): Promise<void> {
     const until = Date.now() + 60_000;
@@ -150,6 +176,8 @@ export class LiveNode {
   /** Closes the current parts (when swapped in) and the node. */
   async close(): Promise<void> {
     await this.applying;
+    // The mesh was opened on the live view (the app's node), so it is closed under that name.
+    await closeMeshOf(this.services).catch((e: unknown) => this.base.logger.error({ err: e }, 'mesh shutdown failed'));
     await this.gen.parts?.close();
     await this.base.close();
   }

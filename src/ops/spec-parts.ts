@@ -1,9 +1,12 @@
 /**
  * The spec-derived parts of a node (catalog, providers, guard engines, gateway) built from a
  * LoadedSpec next to a running node's shared parts (store, recorder, audit, key ring, kill switch,
- * approvals, metrics): what `apply` builds and swaps in.
+ * approvals, metrics): what `apply` builds and swaps in. The cost engines (caches, agents' routing)
+ * are rebuilt too, so a live apply changes routes; response caches start empty.
  */
+import { dirname } from 'node:path';
 import { auditOf } from '../compliance/node-audit.js';
+import { createCostEngines, type CostEngines } from '../cost/cost-engines.js';
 import { Gateway } from '../gateway/gateway.js';
 import type { GatewayGuards } from '../gateway/guards.js';
 import { ContentGuard } from '../guardrails/content/content-guard.js';
@@ -36,7 +39,12 @@ export async function buildSpecParts(spec: LoadedSpec, base: Services): Promise<
   const s = spec.spec;
   const catalog = compileModelCatalog(s);
   const providers = createProviders(s);
+  let cost: CostEngines | null = null;
   try {
+    cost = createCostEngines(s, {
+      catalog, providers, redisUrl: process.env.DACA_REDIS_URL, redisPrefix: process.env.DACA_REDIS_PREFIX,
+      baseDir: spec.source.startsWith('(') ? process.cwd() : dirname(spec.source), onError: (e) => base.logger.warn({ err: e }, 'cache write failed'),
+    });
     const node = { store: base.store, spec, catalog, logger: base.logger, observability: base.observability };
     const engines: GuardEngines = {
       killSwitch: base.engines.killSwitch,
@@ -61,17 +69,22 @@ export async function buildSpecParts(spec: LoadedSpec, base: Services): Promise<
       catalog, providers, recorder: base.recorder, upstreamTimeoutMs: s.server.upstream_timeout_ms, durability: s.server.durability, agentModels, guards,
       onUpstream: (provider, ok) => base.metrics.observeUpstream(provider, ok),
       audit: await auditOf(base),
+      ...(cost.active ? { cost: cost.optimiser } : {}),
     });
+    for (const name of providers.keys()) base.metrics.setUpstreamHealth(name, true);
+    const ownCost = cost;
     return {
       spec, catalog, providers, engines, gateway,
       async close() {
         await engines.budgets.close().catch((e: unknown) => base.logger.error({ err: e }, 'budget write-back on swap failed'));
         await engines.limits.close().catch(() => {});
         for (const p of providers.values()) await p.close?.().catch(() => {});
+        await ownCost.close().catch(() => {});
       },
     };
   } catch (e) {
     for (const p of providers.values()) await p.close?.().catch(() => {});
+    await cost?.close().catch(() => {});
     throw e;
   }
 }

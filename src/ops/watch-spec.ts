@@ -1,10 +1,14 @@
 /**
- * `daca up --watch`: applies the spec file to a {@link LiveNode} whenever it changes (debounced);
- * an invalid or failing spec is reported and the one in force stays.
+ * `daca up --watch`: applies the spec file to a {@link LiveNode} whenever it changes (debounced),
+ * and, for a split spec, whenever a file it includes changes (the folders of every part are
+ * watched, so editors that replace files and new files matching an include glob are seen; in the
+ * spec file's own folder only the spec's files count). An invalid or failing spec is reported and
+ * the one in force stays. A spec applied otherwise (`daca apply --live`) stays until a watched file changes.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseSpecText } from '../spec/loader.js';
+import { dirname, join, resolve } from 'node:path';
+import { parseSpecText, specText } from '../spec/loader.js';
 import type { LiveApplyResult, LiveNode } from './live-node.js';
 
 /** What the watcher reports. */
@@ -14,7 +18,7 @@ export interface WatchEvents {
 }
 
 /**
- * Watches `path`; returns a function that stops watching.
+ * Watches `path` (and the files it includes); returns a function that stops watching.
  * @example
  * ```ts
  * const stop = watchSpecFile('daca.yaml', live, { onApplied: (r) => log.info(r.plan.counts, 'spec applied') });
@@ -22,24 +26,40 @@ export interface WatchEvents {
  */
 export function watchSpecFile(path: string, live: LiveNode, ev: WatchEvents = {}, debounceMs = 200): () => void {
   let timer: NodeJS.Timeout | null = null;
-  let last = '';
+  let stopped = false;
+  const dirs = new Map<string, FSWatcher>();
+  const rootDir = dirname(resolve(path));
+  let files = new Set<string>();
+  // In the spec file's own folder only the spec's files count (other YAML there is not part of it);
+  // in the folders of included files any YAML file does (a new file may match an include glob).
+  const onEvent = (dir: string, name: string | Buffer | null): void => {
+    if (stopped || !name || !/\.ya?ml$/i.test(String(name))) return;
+    if (dir === rootDir && !files.has(join(dir, String(name)))) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void run(), debounceMs);
+  };
+  const follow = (list: readonly string[]): void => {
+    files = new Set(list.map((f) => resolve(f)));
+    const want = new Set([...files].map((f) => dirname(f)));
+    for (const [d, w] of dirs) if (!want.has(d)) (w.close(), dirs.delete(d));
+    for (const d of want) if (!dirs.has(d)) dirs.set(d, watch(d, (_e, name) => onEvent(d, name)));
+  };
   const run = async (): Promise<void> => {
     try {
       const text = await readFile(path, 'utf8');
-      if (text === last) return;
-      last = text;
-      const r = await live.apply(parseSpecText(text, path, process.env), { text, actor: 'watch' });
+      const next = parseSpecText(text, path, process.env);
+      follow(next.files ?? [path]);
+      if (next.hash === live.spec.hash) return;
+      const r = await live.apply(next, { text: specText(next, text), actor: 'watch' });
       if (r.swapped) ev.onApplied?.(r);
     } catch (e) {
       ev.onError?.(e);
     }
   };
-  const w: FSWatcher = watch(path, () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void run(), debounceMs);
-  });
+  follow(live.spec.files ?? [path]);
   return () => {
+    stopped = true;
     if (timer) clearTimeout(timer);
-    w.close();
+    for (const w of dirs.values()) w.close();
   };
 }

@@ -1,5 +1,7 @@
 /**
- * Starting and stopping a daca node: HTTP server, services, graceful drain on shutdown.
+ * Starting and stopping a daca node: HTTP server, services, graceful drain on shutdown. The node
+ * runs as a {@link LiveNode}: the app is built on its live view of the services, so a spec applied
+ * through `/api/spec-ops/apply` (`daca apply --live`, `daca up --watch`) takes effect without a restart.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +9,8 @@ import { getRequestListener } from '@hono/node-server';
 import { createApp, fastRoutesOf } from './app.js';
 import { withFastRoutes } from './fast-routes.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
+import { LiveNode } from '../ops/live-node.js';
+import { liveRef } from '../ops/live-ref.js';
 
 /** Options of a daca node. */
 export interface StartOptions extends ServicesOptions {
@@ -20,7 +24,10 @@ export interface StartOptions extends ServicesOptions {
 export interface RunningDaca {
   url: string;
   port: number;
+  /** The live view of the node's services (what the app serves). */
   services: Services;
+  /** Applies specs to the running node. */
+  live: LiveNode;
   server: Server;
   /** Every route the app registered (method and path pattern), for tooling and the access tests. */
   routes: readonly { method: string; path: string }[];
@@ -30,7 +37,14 @@ export interface RunningDaca {
 
 /** Starts a daca node. */
 export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
-  const services = await createServices(opts);
+  let live: LiveNode | undefined;
+  const base = await createServices({
+    ...opts,
+    currentSpec: () => live?.spec ?? opts.spec,
+    agentGateway: (own) => liveRef(() => live?.services.gateway ?? own),
+  });
+  live = new LiveNode(base);
+  const services = live.services;
   const state = { ready: true };
   const app = createApp(services, state);
   const honoListener = getRequestListener(app.fetch);
@@ -48,6 +62,7 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
     services,
+    live,
     server,
     routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     close() {

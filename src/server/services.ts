@@ -2,7 +2,6 @@
  * The running daca: everything a server needs, assembled from a loaded spec and the environment.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { ALL_TENANTS } from '../identity/roles.js';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Gateway } from '../gateway/gateway.js';
@@ -20,7 +19,7 @@ import { ContentGuard } from '../guardrails/content/content-guard.js';
 import { resilienceOf } from '../resilience/node-resilience.js';
 import type { ResilientCaller } from '../resilience/resilient-caller.js';
 import { KeyRing } from '../identity/key-ring.js';
-import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from '../identity/key-secret.js';
+import { generateKeySecret, hashKeySecret } from '../identity/key-secret.js';
 import type { Principal } from '../identity/principal.js';
 import { preloadTokenizer } from '../metering/tokenizer.js';
 import { UsageRecorder } from '../metering/usage-recorder.js';
@@ -33,6 +32,7 @@ import { createCostEngines } from '../cost/cost-engines.js';
 import { closeMeshOf } from '../mesh/node-mesh.js';
 import { closeDeclaredPatternsOf } from '../orchestration/declared/node-patterns.js';
 import { dirname } from 'node:path';
+import { upsertSpecKeys } from '../ops/spec-keys.js';
 
 /** The folder relative paths in a spec resolve against (the spec file's, or the working directory). */
 function specBaseDir(source: string): string {
@@ -60,6 +60,10 @@ export interface ServicesOptions {
   logger?: Logger;
   /** Whether to create (or reuse) the development key printed at start-up. */
   devKey?: boolean;
+  /** The spec in force when it can change while the node runs (a LiveNode's); default `spec`. */
+  currentSpec?: () => LoadedSpec;
+  /** The gateway the node's agents call (a LiveNode's live view); default the node's gateway. */
+  agentGateway?: (own: Gateway) => Gateway;
 }
 
 /** The guard engines of a node, shared by the gateway and the admin API. */
@@ -120,17 +124,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   await store.migrate();
 
   // Keys declared in the spec are upserted so their secrets come from the environment.
-  for (const [id, k] of Object.entries(spec.keys)) {
-    const agent = k.agent ?? null;
-    const team = k.team ?? (agent ? spec.agents[agent]?.team : undefined) ?? 'default';
-    // A non-agent key declared without tenant, team or agent is global (sees every tenant).
-    const global = k.role !== 'agent' && !k.tenant && !k.team && !agent;
-    const tenant = global ? ALL_TENANTS : (k.tenant ?? spec.teams[team]?.tenant ?? 'default');
-    await store.keys.upsert({
-      id: `spec:${id}`, hash: hashKeySecret(k.value), prefix: keyDisplayPrefix(k.value), name: id,
-      tenant, team, agent, role: k.role, models: k.models ?? null, createdAt: Date.now(), revokedAt: null, source: 'spec',
-    });
-  }
+  await upsertSpecKeys(store, spec);
 
   const adminKey = opts.adminKey && opts.adminKey.length >= 16 ? opts.adminKey : await localSecret(join(opts.dataDir, 'admin-key'));
   const builtIn = new Map<string, Principal>();
@@ -159,7 +153,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   preloadTokenizer(); // ~0.5 s once, so the first estimated request does not pay it
   const catalog = compileModelCatalog(spec);
   const providers = createProviders(spec);
-  const observability = createObservability({ store, spec: () => opts.spec.spec, flush: () => recorder.flush(), logger, hub });
+  const observability = createObservability({ store, spec: () => (opts.currentSpec?.() ?? opts.spec).spec, flush: () => recorder.flush(), logger, hub });
   const node = { store, spec: opts.spec, catalog, logger, observability };
   const engines: GuardEngines = {
     killSwitch: killSwitchOf(node),
@@ -195,7 +189,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     ...(cost.active ? { cost: cost.optimiser } : {}),
   });
   observability.start();
-  const runtime = await startNodeRuntime({ spec: opts.spec, dataDir: opts.dataDir, gateway, tracer, approvals: engines.approvals, logger });
+  const runtime = await startNodeRuntime({ spec: opts.spec, dataDir: opts.dataDir, gateway: opts.agentGateway?.(gateway) ?? gateway, tracer, approvals: engines.approvals, logger });
 
   return {
     engines, metrics, tracer, spec: opts.spec, catalog, providers, store, keyRing, recorder, gateway, observability, runtime, logger, adminKey, devKey, dataDir: opts.dataDir,
