@@ -15,6 +15,7 @@ import type { GuardEngines, Services } from '../server/services.js';
 import type { LoadedSpec } from '../spec/loader.js';
 import { auditOf } from '../compliance/node-audit.js';
 import { closeMeshOf } from '../mesh/node-mesh.js';
+import { leaveMarketsOf } from './ops-api.js';
 import { promptAgentsOf } from '../runtime/prompt-agent.js';
 import { applySpecKeys, type SpecKeyChange } from './spec-keys.js';
 import { liveRef } from './live-ref.js';
@@ -176,6 +177,7 @@ export class LiveNode {
   /** Closes the current parts (when swapped in) and the node. */
   async close(): Promise<void> {
     await this.applying;
+    await leaveMarketsOf(this.services);
     // The mesh was opened on the live view (the app's node), so it is closed under that name.
     await closeMeshOf(this.services).catch((e: unknown) => this.base.logger.error({ err: e }, 'mesh shutdown failed'));
     await this.gen.parts?.close();
