@@ -32,9 +32,11 @@ export function watchSpecFile(path: string, live: LiveNode, ev: WatchEvents = {}
   let files = new Set<string>();
   // In the spec file's own folder only the spec's files count (other YAML there is not part of it);
   // in the folders of included files any YAML file does (a new file may match an include glob).
+  // A Kubernetes ConfigMap volume swaps its `..data` symlink on update: that counts as a change too.
   const onEvent = (dir: string, name: string | Buffer | null): void => {
-    if (stopped || !name || !/\.ya?ml$/i.test(String(name))) return;
-    if (dir === rootDir && !files.has(join(dir, String(name)))) return;
+    const n = String(name ?? '');
+    if (stopped || !name) return;
+    if (!n.startsWith('..data') && (!/\.ya?ml$/i.test(n) || (dir === rootDir && !files.has(join(dir, n))))) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void run(), debounceMs);
   };
