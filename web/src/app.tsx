@@ -2,8 +2,8 @@
  * The dashboard shell: login gate, header with navigation, range and live status, and the pages.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { setApiCredential, setUnauthorizedHandler } from './api';
-import { forgetCredentials, initialCredential, storedCredential, storeKey, type Credential } from './auth';
+import { apiGet, setApiCredential, setUnauthorizedHandler } from './api';
+import { canOpen, forgetCredentials, initialCredential, storedCredential, storeKey, type Credential, type Whoami } from './auth';
 import { PageBoundary } from './components/boundary';
 import { Link, Note } from './components/ui';
 import { LiveProvider, useLive } from './live';
@@ -83,9 +83,26 @@ function Page() {
   return <Note kind="warn">There is no page “{parts.join('/')}”. <Link to="">Go to the overview</Link>.</Note>;
 }
 
+/** What the signed-in key is and may use (null until `/api/whoami` answers). */
+function useWhoami(secret: string): Whoami | null {
+  const [me, setMe] = useState<Whoami | null>(null);
+  useEffect(() => {
+    const ac = new AbortController();
+    apiGet<Whoami>('/api/whoami', ac.signal).then(setMe, () => setMe(null));
+    return () => ac.abort();
+  }, [secret]);
+  return me;
+}
+
 function Shell({ onLogout, cred }: { onLogout: () => void; cred: Credential }) {
   const { parts } = useRoute();
   const section = parts[0] ?? '';
+  const me = useWhoami(cred.secret);
+  // pages the role cannot read are hidden; the API scopes the data either way
+  const nav = NAV.filter((n) => canOpen(me, n.to));
+  useEffect(() => {
+    if (me && !canOpen(me, section) && nav[0]) navigate(nav[0].to, { replace: true });
+  }, [me, section]);
   return (
     <div className="shell">
       <header className="top">
@@ -94,13 +111,18 @@ function Shell({ onLogout, cred }: { onLogout: () => void; cred: Credential }) {
             <span className="logo" aria-hidden="true">d</span> daca
           </Link>
           <nav className="tabs" aria-label="Pages">
-            {NAV.map((n) => (
+            {nav.map((n) => (
               <Link key={n.to} to={n.to} className={section === n.to ? 'tab active' : 'tab'}>
                 {n.label}
               </Link>
             ))}
           </nav>
           <div className="tools">
+            {me ? (
+              <span className="muted" data-testid="whoami" title={`key ${me.key_id}`}>
+                {me.role} · {me.all_tenants ? 'all tenants' : me.tenant}
+              </span>
+            ) : null}
             <LiveStatus />
             <RangePicker />
             <button type="button" className="ghost" onClick={onLogout} title={cred.source === 'server-session' ? 'Signed in by the server session' : 'Forget the key on this device'}>

@@ -1,5 +1,6 @@
 /**
- * The login form: asks for the admin key, checks it against `/api/usage`, and keeps it.
+ * The login form: asks for a key (admin, operator, auditor or approver), checks it against
+ * `/api/whoami`, and keeps it. The pages then follow the key's role and tenant.
  */
 import { useState, type FormEvent } from 'react';
 import { ApiError, fetchJson } from '../api';
@@ -14,15 +15,16 @@ export function LoginPage({ onLogin, reason }: { onLogin: (key: string, remember
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
     const k = key.trim();
-    if (!k) return setError('Enter the admin key.');
+    if (!k) return setError('Enter your key.');
     setBusy(true);
     setError(null);
     try {
-      await fetchJson('/api/usage?from=-1h', k);
+      const me = await fetchJson<{ role: string }>('/api/whoami', k);
+      if (me.role === 'agent') return setError('That is an agent key; the dashboard needs an admin, operator, auditor or approver key.');
       onLogin(k, remember);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError('That key was not accepted. Check DACA_ADMIN_KEY (or .daca/admin-key).');
-      else if (err instanceof ApiError && err.status === 403) setError('That key is valid but not an admin key; the dashboard needs the admin key.');
+      else if (err instanceof ApiError && err.status === 403) setError(`That key is valid but may not use the dashboard: ${err.message}`);
       else setError(`Could not reach daca: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       setBusy(false);
@@ -37,11 +39,11 @@ export function LoginPage({ onLogin, reason }: { onLogin: (key: string, remember
         </div>
         <h1 id="login-title">Sign in to the dashboard</h1>
         <p className="muted">
-          Enter the admin key: <code>DACA_ADMIN_KEY</code>, or the one <code>daca up</code> keeps in <code>.daca/admin-key</code>.
+          Enter your key: the admin key (<code>DACA_ADMIN_KEY</code>, or the one <code>daca up</code> keeps in <code>.daca/admin-key</code>), or an operator, auditor or approver key from <code>daca keys create --role …</code>.
         </p>
         {reason ? <p className="note note-warn">{reason}</p> : null}
         <label>
-          Admin key
+          Admin key (or operator, auditor, approver key)
           <input name="key" type="password" autoComplete="current-password" autoFocus value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk-…" />
         </label>
         <label className="check">
