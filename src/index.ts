@@ -11,6 +11,8 @@ export type { RuntimeOptions } from './runtime/agent-runtime.js';
 export type { AgentHost, MeshCaller } from './runtime/agent-host.js';
 export { startAgentProcess, A2aMeshCaller } from './runtime/remote-agents.js';
 export type { AgentProcessOptions } from './runtime/remote-agents.js';
+export { joinMesh } from './runtime/join-mesh.js';
+export type { JoinMeshOptions, JoinedMesh } from './runtime/join-mesh.js';
 export { GatewayModelClient, HttpModelClient } from './runtime/model-client.js';
 export type { AgentIdentity, AgentModelClient } from './runtime/model-client.js';
 export { parseRestateUrl } from './runtime/restate-urls.js';
