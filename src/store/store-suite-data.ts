@@ -27,7 +27,7 @@ export function makeUsage(over: Partial<UsageRecord> = {}): UsageRecord {
 export function makeKey(over: Partial<KeyRow> = {}): KeyRow {
   return {
     id: 'key', hash: 'hash', prefix: 'dk-abcd', name: null, tenant: 'acme', team: 'core', agent: null, role: 'agent',
-    models: null, createdAt: 1_700_000_000_000, revokedAt: null, source: 'api', ...over,
+    models: null, createdAt: 1_700_000_000_000, revokedAt: null, source: 'api', createdBy: null, ...over,
   };
 }
 

@@ -72,7 +72,7 @@ export function describeStoreSuite(name: string, target: StoreSuiteTarget): void
       const k = (over: Partial<KeyRow>): KeyRow => makeKey({ tenant: `kt-${uniq}`, ...over });
 
       it('creates, reads by id and by hash, round-tripping every field', async () => {
-        const key = k({ id: `k1-${uniq}`, hash: `h1-${uniq}`, models: ['small', 'large'], agent: 'planner', name: 'first' });
+        const key = k({ id: `k1-${uniq}`, hash: `h1-${uniq}`, models: ['small', 'large'], agent: 'planner', name: 'first', role: 'operator', createdBy: 'key:admin' });
         await store.keys.create(key);
         expect(await store.keys.get(key.id)).toEqual(key);
         expect(await store.keys.findByHash(key.hash)).toEqual(key);
