@@ -134,15 +134,21 @@ describe('three daca nodes share PostgreSQL, NATS JetStream and Restate', () => 
     expect(st.ledger.negativeAccounts).toBe(0);
     expect(st.ledger.totals).toEqual(st.ledger.openingTotals);
     // Every settled deal is audited; the one chain the three nodes wrote verifies.
-    const settled = new Set<string>();
-    let beforeSeq: number | null = null;
-    for (;;) {
-      const page: { records: { session: string | null; body: { decision?: { summary?: string } } }[]; next_before: number | null } =
-        await call(survivors[0]!.url, 'GET', `/api/audit?kind=agent_decision&limit=1000${beforeSeq ? `&before=${beforeSeq}` : ''}`);
-      for (const r of page.records) if (r.session && / settled: /.test(r.body.decision?.summary ?? '')) settled.add(r.session);
-      if (!page.next_before) break;
-      beforeSeq = page.next_before;
-    }
+    // A need is closed in the ledger just before its audit record is written: wait for the last ones.
+    const audited = async (): Promise<Set<string>> => {
+      const settled = new Set<string>();
+      let beforeSeq: number | null = null;
+      for (;;) {
+        const page: { records: { session: string | null; body: { decision?: { summary?: string } } }[]; next_before: number | null } =
+          await call(survivors[0]!.url, 'GET', `/api/audit?kind=agent_decision&limit=1000${beforeSeq ? `&before=${beforeSeq}` : ''}`);
+        for (const r of page.records) if (r.session && / settled: /.test(r.body.decision?.summary ?? '')) settled.add(r.session);
+        if (!page.next_before) break;
+        beforeSeq = page.next_before;
+      }
+      return settled;
+    };
+    let settled = new Set<string>();
+    await until(async () => (settled = await audited()).size >= st.ledger.needs.served!, 'every settled need to be audited', 60_000).catch(() => {});
     expect(settled.size).toBe(st.ledger.needs.served);
     const verified = await call<{ ok: boolean; records: number }>(survivors[1]!.url, 'GET', '/api/audit/verify');
     expect(verified.ok).toBe(true);
