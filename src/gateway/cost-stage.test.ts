@@ -127,7 +127,7 @@ describe('routing decisions on usage rows', () => {
     expect(hit.savedByCacheMicros).toBeGreaterThan(0);
     // The stored answer came from the cheap model: routing saved the rest of the requested model's price.
     expect(hit.savedByRoutingMicros).toBe(first.savedByRoutingMicros);
-    expect(hit.savedByCacheMicros + hit.savedByRoutingMicros!).toBe(atLarge(hit));
+    expect(hit.savedByCacheMicros! + hit.savedByRoutingMicros!).toBe(atLarge(hit));
   });
 });
 
