@@ -81,7 +81,7 @@ describe('daca CLI against a running daca', () => {
     expect(table.stdout).toMatch(/cli-agent/);
     expect(table.stdout).toMatch(/TOTAL/);
     const csv = await runDaca(['usage', '--csv'], { env: env() });
-    expect(csv.stdout.split('\n')[0]).toBe('agent,requests,errors,input_tokens,output_tokens,cached_tokens,cost_usd,avg_latency_ms');
+    expect(csv.stdout.split('\n')[0]).toBe('agent,requests,errors,input_tokens,output_tokens,cached_tokens,cost_usd,cache_hits,saved_by_cache_usd,routed,saved_by_routing_usd,avg_latency_ms');
 
     const list = await runDaca(['keys', 'list', '--json'], { env: env() });
     expect((JSON.parse(list.stdout) as { data: { id: string }[] }).data.map((x) => x.id)).toContain(k.id);
