@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAuditOf } from '../src/compliance/node-audit.js';
 import type { RunningDaca } from '../src/server/serve.js';
-import { ensureUiBuilt, launchChromium } from './support/browser.js';
+import { ensureUiBuilt, launchChromium, phoneWidth as phoneWidthOf } from './support/browser.js';
 import { post, startTestDaca, TEST_ADMIN_KEY } from './support/in-process-daca.js';
 
 const SHOTS = resolve(import.meta.dirname, '../test-artifacts/dashboard');
@@ -86,19 +86,8 @@ async function shownIds(page: Page, want: string[]): Promise<string[]> {
 const localMinute = (t: number): string => new Date(t).toISOString().slice(0, 16);
 
 /** Opens `path` on a 390 px phone and returns how wide the document is (the page must fit). */
-async function phoneWidth(path: string, testId: string): Promise<number> {
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  await page.route(`${daca.url}/ui/**`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
-  await page.goto(`${daca.url}/ui/${path}`);
-  await page.getByTestId(testId).waitFor();
-  await page.waitForTimeout(500);
-  const w = Number(await page.evaluate('document.documentElement.scrollWidth'));
-  await page.screenshot({ path: join(SHOTS, `${testId.replace(/^page-/, '')}-phone.png`), fullPage: true });
-  await ctx.close();
-  return w;
-}
+const phoneWidth = (path: string, testId: string): Promise<number> =>
+  phoneWidthOf({ browser, url: daca.url, key: TEST_ADMIN_KEY, shots: SHOTS, errors: pageErrors }, path, testId);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });

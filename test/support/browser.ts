@@ -40,3 +40,31 @@ export function ensureUiBuilt(): string {
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   return out;
 }
+
+/** What {@link phoneWidth} needs from a dashboard test. */
+export interface PhoneCheck {
+  browser: Browser;
+  /** daca's origin. */
+  url: string;
+  /** Bearer key sent with every `/ui/` request. */
+  key: string;
+  /** Folder for the `<page>-phone.png` screenshot. */
+  shots: string;
+  /** Collects uncaught page errors. */
+  errors: string[];
+}
+
+/** Opens `/ui/<path>` on a 390 px phone, waits for `testId`, and returns the document's width (the page must fit). */
+export async function phoneWidth(c: PhoneCheck, path: string, testId: string): Promise<number> {
+  const ctx = await c.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => c.errors.push(`${page.url()}: ${e.message}`));
+  await page.route(`${c.url}/ui/**`, (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${c.key}` } }));
+  await page.goto(`${c.url}/ui/${path}`);
+  await page.getByTestId(testId).waitFor();
+  await page.waitForTimeout(500);
+  const w = Number(await page.evaluate('document.documentElement.scrollWidth'));
+  await page.screenshot({ path: join(c.shots, `${testId.replace(/^page-/, '')}-phone.png`), fullPage: true });
+  await ctx.close();
+  return w;
+}
