@@ -88,7 +88,13 @@ describe('AgentPool lifecycle', () => {
 
 describe('AgentPool deadlocks', () => {
   // Two agents that each call the other inside their turn: a real deadlock (each mailbox is
-  // blocked by the turn waiting for the other).
+  // blocked by the turn waiting for the other). The order is made explicit, not left to timers:
+  // both turns start, then a calls b, then (a few ms later, so its wait is younger) b calls a.
+  const waits = new WaitForGraph();
+  const inTurn = new Set<string>();
+  const until = async (ok: () => boolean): Promise<void> => {
+    while (!ok()) await new Promise((r) => setTimeout(r, 1));
+  };
   const lock = defineAgent({
     name: 'lock',
     state: { got: [] as string[] },
@@ -96,7 +102,12 @@ describe('AgentPool deadlocks', () => {
       async onMessage(ctx, m) {
         const other = messageText(m);
         if (!other) return 'granted';
-        await new Promise((r) => setTimeout(r, 10)); // both are inside their turns before either calls
+        inTurn.add(other);
+        await until(() => inTurn.size === 2);
+        if (other === 'a') {
+          await until(() => waits.size === 1);
+          await new Promise((r) => setTimeout(r, 3));
+        }
         const r = await ctx.callAgent('lock', other, textMessage(''));
         ctx.state.got.push(r.state === 'completed' ? 'granted' : r.error!.code);
         return r.state === 'completed' ? 'done' : `backed off: ${r.error!.code}`;
@@ -105,12 +116,10 @@ describe('AgentPool deadlocks', () => {
   });
 
   it('is detected in the wait-for graph and resolved by failing the youngest call', async () => {
-    const waits = new WaitForGraph();
     const found: string[][] = [];
     const pool = new AgentPool({ waits, deadlockCheckMs: 50, onDeadlock: (d) => void found.push(d.cycle) });
     pool.register(lock);
     const a = pool.invoke('lock', 'a', textMessage('b'));
-    await new Promise((r) => setTimeout(r, 2));
     const b = pool.invoke('lock', 'b', textMessage('a'));
     const [ra, rb] = await Promise.all([a, b]);
     expect(found).toHaveLength(1);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaca, TEST_ADMIN_KEY } from '../../../test/support/in-process-daca.js';
-import { resilienceOf } from '../../resilience/node-resilience.js';
 import type { RunningDaca } from '../serve.js';
 
 const SPEC = `
@@ -29,7 +28,7 @@ describe('GET /api/providers', () => {
       { name: 'sim', kind: 'sim', status: 'up', upstreams: [expect.objectContaining({ upstream: 'flaky', models: ['flaky'], breaker: 'closed', requests: 0, error_rate: 0, last_error: null })] },
       { name: 'backup', kind: 'sim', status: 'up', upstreams: [expect.objectContaining({ upstream: 'steady', breaker: 'none' })] },
     ]);
-    const caller = resilienceOf(daca.services);
+    const caller = daca.services.engines.resilience; // the caller the gateway and the API share
     const sims = daca.services.providers;
     const run = () =>
       caller.run('flaky', (m, signal) => sims.get(m.provider)!.chat({ model: m.upstream, messages: [{ role: 'user', content: 'hi [sim:fail=503]' }] }, { signal, requestId: 'r' }));
