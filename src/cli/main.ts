@@ -5,29 +5,40 @@
 import { Command } from 'commander';
 import { DacaError } from '../errors.js';
 import { CliError } from './admin-client.js';
-import { registerApprovals } from './approvals.js';
-import { registerAudit } from './audit.js';
-import { registerSubjects } from './subjects.js';
-import { registerAgents } from './agents.js';
-import { registerAlerts } from './alerts.js';
-import { registerBudgets } from './budgets.js';
-import { registerCost } from './cost.js';
-import { registerDemo } from './demo.js';
-import { registerModels } from './models.js';
-import { registerRollout } from './rollout.js';
-import { registerKeys } from './keys.js';
-import { registerMesh } from './mesh.js';
-import { registerSuspend } from './suspend.js';
-import { registerUp } from './up.js';
-import { registerUsage } from './usage.js';
-import { registerUsageExport } from './usage-export.js';
-import { registerValidate } from './validate.js';
-import { registerPlan } from './plan.js';
-import { registerApply } from './apply.js';
-import { registerSpec } from './spec.js';
-import { registerEval } from './eval.js';
-import { registerDeals } from './deals.js';
-import { registerOrch } from './orch.js';
+
+/** A command module's registration function. */
+type Register = (program: Command) => void;
+
+/**
+ * Every command module, in help order, with the top-level command names it registers. Modules
+ * are imported on demand: `daca eval run` loads the eval module only, not the server, the market
+ * and the ledger (which alone took seconds to import), so each command starts fast.
+ */
+const MODULES: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['up'], load: async () => (await import('./up.js')).registerUp },
+  { names: ['validate'], load: async () => (await import('./validate.js')).registerValidate },
+  { names: ['keys'], load: async () => (await import('./keys.js')).registerKeys },
+  { names: ['budgets'], load: async () => (await import('./budgets.js')).registerBudgets },
+  { names: ['suspend', 'resume', 'suspensions'], load: async () => (await import('./suspend.js')).registerSuspend },
+  { names: ['usage'], load: async () => (await import('./usage.js')).registerUsage },
+  { names: ['usage'], load: async () => (await import('./usage-export.js')).registerUsageExport },
+  { names: ['agents'], load: async () => (await import('./agents.js')).registerAgents },
+  { names: ['alerts'], load: async () => (await import('./alerts.js')).registerAlerts },
+  { names: ['approvals'], load: async () => (await import('./approvals.js')).registerApprovals },
+  { names: ['eval'], load: async () => (await import('./eval.js')).registerEval },
+  { names: ['audit'], load: async () => (await import('./audit.js')).registerAudit },
+  { names: ['subjects'], load: async () => (await import('./subjects.js')).registerSubjects },
+  { names: ['mesh'], load: async () => (await import('./mesh.js')).registerMesh },
+  { names: ['cost'], load: async () => (await import('./cost.js')).registerCost },
+  { names: ['demo'], load: async () => (await import('./demo.js')).registerDemo },
+  { names: ['models'], load: async () => (await import('./models.js')).registerModels },
+  { names: ['rollout'], load: async () => (await import('./rollout.js')).registerRollout },
+  { names: ['plan'], load: async () => (await import('./plan.js')).registerPlan },
+  { names: ['apply'], load: async () => (await import('./apply.js')).registerApply },
+  { names: ['spec'], load: async () => (await import('./spec.js')).registerSpec },
+  { names: ['deals'], load: async () => (await import('./deals.js')).registerDeals },
+  { names: ['orch'], load: async () => (await import('./orch.js')).registerOrch },
+];
 
 const program = new Command();
 program
@@ -36,31 +47,19 @@ program
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-registerUp(program);
-registerValidate(program);
-registerKeys(program);
-registerBudgets(program);
-registerSuspend(program);
-registerUsage(program);
-registerUsageExport(program);
-registerAgents(program);
-registerAlerts(program);
-registerApprovals(program);
-registerEval(program);
-registerAudit(program);
-registerSubjects(program);
-registerMesh(program);
-registerCost(program);
-registerDemo(program);
-registerModels(program);
-registerRollout(program);
-registerPlan(program);
-registerApply(program);
-registerSpec(program);
-registerDeals(program);
-registerOrch(program);
+// `usage export` takes options of its own after `export`; commander needs positional options for
+// that, set here so every command parses the same whichever modules are loaded.
+program.enablePositionalOptions();
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+async function main(): Promise<void> {
+  const first = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const named = MODULES.filter((m) => first !== undefined && m.names.includes(first));
+  // An unknown command, or none (`daca --help`): load them all, for the full help and the error.
+  for (const m of named.length ? named : MODULES) (await m.load())(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((e: unknown) => {
   const msg = e instanceof CliError || e instanceof DacaError ? e.message : e instanceof Error ? e.message : String(e);
   process.stderr.write(`daca: ${msg.split('\n')[0]}\n`);
   if (e instanceof DacaError && msg.includes('\n')) process.stderr.write(msg.split('\n').slice(1).join('\n') + '\n');
