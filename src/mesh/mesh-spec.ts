@@ -109,12 +109,13 @@ export const MeshSpecSchema = z
     routing: z
       .object({
         threshold: z.number().min(0).max(1).default(0.45).describe('minimum confidence to route a request stated in words'),
-        embedding_model: z.string().optional().describe('an embedding model of `models:`; blended with the offline matcher'),
+        embedding_model: z.string().optional().describe('an embedding model of `models:` (type: embedding); its similarity is blended with the offline matcher'),
+        embedding_weight: z.number().min(0).max(1).default(0.5).describe('share of the embedding similarity in the blended confidence (with `embedding_model`)'),
         synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]).describe('extra synonym groups for the offline matcher'),
         decisions_kept: z.number().int().positive().default(1000),
       })
       .strict()
-      .default({ threshold: 0.45, synonyms: [], decisions_kept: 1000 }),
+      .default({ threshold: 0.45, embedding_weight: 0.5, synonyms: [], decisions_kept: 1000 }),
     default_slo: SloSchema.default({ deadline_ms: 30_000 }),
     slos: z.record(z.string().min(1), SloSchema).default({}).describe('per route: callee agent type, or `agent/skill`'),
     policies: z.array(MeshPolicySchema).default([]).describe('who may call which skills; none = any caller of the same tenant'),

@@ -6,7 +6,7 @@
  * routing decisions.
  */
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, UpstreamError } from '../errors.js';
+import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors.js';
 import type { AgentHost, MeshCaller } from '../runtime/agent-host.js';
 import type { AgentEvent, AgentMessage, AgentReply, HostedAgent, InvokeOptions } from '../runtime/types.js';
 import type { Spec } from '../spec/schema.js';
@@ -16,7 +16,8 @@ import { DecisionLog, type RoutingDecision } from './decision-log.js';
 import { EdgeMetrics } from './edge-metrics.js';
 import type { MeshSpec, SloSpec } from './mesh-spec.js';
 import type { AgentInstance, MeshRegistry } from './registry/types.js';
-import { SkillIndex, type SkillEntry } from './routing/skill-index.js';
+import { EmbeddingRouter, type TextEmbedder } from './routing/embedding-router.js';
+import { SkillIndex, type SkillEntry, type SkillMatch } from './routing/skill-index.js';
 import { addSynonymGroups } from './routing/synonyms.js';
 import { CallPolicy, type MeshCallerIdentity } from './security/call-policy.js';
 import type { MeshTokens } from './security/agent-token.js';
@@ -34,6 +35,11 @@ export interface MeshOptions {
   /** This node's id (registry instance ids). */
   nodeId: string;
   now?: () => number;
+  /**
+   * The embedder of a declared embedding model (`mesh.routing.embedding_model`); throws
+   * InvalidRequestError when the model is not a declared embedding model or its provider is not running.
+   */
+  embedderFor?: (model: string) => TextEmbedder;
 }
 
 /** Where a resolved call goes. */
@@ -73,6 +79,8 @@ export class Mesh implements MeshCaller {
   private indexKey = '';
   private skillOverride: SkillEntry[] | null = null;
   private synonymsAdded = false;
+  private readonly embedderFor: ((model: string) => TextEmbedder) | undefined;
+  private semantic: { model: string; weight: number; router: EmbeddingRouter } | null = null;
 
   constructor(opts: MeshOptions) {
     this.specOf = opts.spec;
@@ -82,6 +90,7 @@ export class Mesh implements MeshCaller {
     this.tracer = opts.tracer ?? NOOP_TRACER;
     this.nodeId = opts.nodeId;
     this.now = opts.now ?? Date.now;
+    this.embedderFor = opts.embedderFor;
     const b = opts.spec().mesh.balancing;
     this.balancer = new Balancer({ maxInFlight: b.max_in_flight, maxQueue: b.max_queue, failureThreshold: b.failure_threshold, openMs: b.open_ms, alpha: b.ewma_alpha, now: this.now });
     this.edges = new EdgeMetrics(this.now);
@@ -188,7 +197,32 @@ export class Mesh implements MeshCaller {
    */
   route(text: string, caller: MeshCallerIdentity, tags?: string[]): RouteResult {
     const t0 = performance.now();
-    const m = this.skillIndex().match(text, { tags });
+    return this.decide(this.skillIndex().match(text, { tags }), text, caller, tags, t0);
+  }
+
+  /**
+   * {@link Mesh.route} with the spec's embedding model when `mesh.routing.embedding_model` is set
+   * (its similarity blended with the offline matcher's confidence); the offline matcher alone otherwise.
+   * @throws {InvalidRequestError} when the embedding model is not a declared embedding model.
+   */
+  async routeSemantic(text: string, caller: MeshCallerIdentity, tags?: string[]): Promise<RouteResult> {
+    const router = this.embeddingRouter();
+    if (!router) return this.route(text, caller, tags);
+    const t0 = performance.now();
+    return this.decide(await router.match(this.skillIndex(), text, { tags }), text, caller, tags, t0);
+  }
+
+  /** The embedding router of the spec in force, or null without `embedding_model`. */
+  private embeddingRouter(): EmbeddingRouter | null {
+    const { embedding_model: model, embedding_weight: weight } = this.spec.routing;
+    if (!model) return null;
+    if (this.semantic?.model === model && this.semantic.weight === weight) return this.semantic.router;
+    if (!this.embedderFor) throw new InvalidRequestError(`mesh.routing.embedding_model '${model}': this node has no model providers to embed with`);
+    this.semantic = { model, weight, router: new EmbeddingRouter(this.embedderFor(model), { weight }) };
+    return this.semantic.router;
+  }
+
+  private decide(m: SkillMatch, text: string, caller: MeshCallerIdentity, tags: string[] | undefined, t0: number): RouteResult {
     let routedTo = m.route ? `${m.route.agent}/${m.route.skill}` : null;
     let reason = m.reason;
     if (m.route && !this.skillOverride) {

@@ -13,7 +13,10 @@ import type { AgentHost, MeshCaller } from '../runtime/agent-host.js';
 import type { Spec } from '../spec/schema.js';
 import type { Store } from '../store/types.js';
 import type { Tracer } from '../telemetry/tracing/index.js';
+import type { ModelProvider } from '../providers/types.js';
+import type { ModelCatalog } from '../spec/resolve.js';
 import { parseCard } from './a2a/cards.js';
+import { modelTextEmbedder, type TextEmbedder } from './routing/embedding-router.js';
 import { McpToolHub } from './mcp/mcp-tool-hub.js';
 import { Mesh } from './mesh.js';
 import type { ExternalAgentSpec } from './mesh-spec.js';
@@ -32,6 +35,14 @@ export interface MeshNode {
   engines?: { tools?: ToolPolicy; approvals?: ApprovalService };
   /** The node's runtime: an AgentHost (with `setMesh` to route agent-to-agent calls through the mesh). */
   runtime?: unknown;
+  /** The node's models and providers (for `mesh.routing.embedding_model`). */
+  catalog?: ModelCatalog;
+  providers?: Map<string, ModelProvider>;
+}
+
+/** The embedder of a declared embedding model, read from the node's catalog and providers at call time. */
+function embedderFor(node: MeshNode): (model: string) => TextEmbedder {
+  return (name) => modelTextEmbedder(name, node.catalog, node.providers);
 }
 
 interface NodeMesh {
@@ -135,7 +146,7 @@ async function open(node: MeshNode): Promise<NodeMesh> {
     : await StoreRegistry.open(node.store, { ttlMs: r.ttl_ms, refreshMs: Math.max(250, Math.floor(r.heartbeat_ms / 2)), onError });
   const secret = process.env.DACA_MESH_SECRET ?? createHash('sha256').update(`daca-mesh:${node.adminKey}`).digest('hex');
   const nodeId = process.env.DACA_NODE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const mesh = new Mesh({ spec, host: () => hostOf(node), registry, tokens: new MeshTokens(secret), nodeId, ...(node.tracer ? { tracer: node.tracer } : {}) });
+  const mesh = new Mesh({ spec, host: () => hostOf(node), registry, tokens: new MeshTokens(secret), nodeId, embedderFor: embedderFor(node), ...(node.tracer ? { tracer: node.tracer } : {}) });
   const tools = new McpToolHub(spec().mesh.mcp_servers, { tools: node.engines?.tools ?? new ToolPolicy(spec()), approvals: node.engines?.approvals });
   const n: NodeMesh = { mesh, tools, timer: null as unknown as NodeJS.Timeout, publicUrl: process.env.DACA_PUBLIC_URL ?? null, external: new Map(), added: new Map() };
   const beat = (): void => {

@@ -136,7 +136,7 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
     const text = (msg?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('\n');
     const meta = { ...(body.params?.metadata ?? {}), ...(msg?.metadata ?? {}) };
     const tags = Array.isArray(meta.tags) ? meta.tags.filter((t): t is string => typeof t === 'string') : undefined;
-    const r = m.route(text, caller, tags);
+    const r = await m.routeSemantic(text, caller, tags);
     if (!r.agent) {
       const closest = r.decision.candidates.map((k) => `${k.agent}/${k.skill} (${Math.round(k.score * 100)}%)`).join(', ');
       throw new NotFoundError(`no agent offers what this request asks for: ${r.decision.reason}.${closest ? ` Closest: ${closest}.` : ''}`, {

@@ -17,6 +17,7 @@
  *   skill of another agent when the evidence is thin.
  */
 import { DECISIVE_ACTIONS, isDecisiveVerb, WEAK_ACTIONS } from './actions.js';
+import { confidences, logit, ROUTING_WEIGHTS, type Features } from './calibration.js';
 import { SpellIndex } from './fuzzy.js';
 import { isNeedWord, lexiconSpellings } from './lexicon.js';
 import { termOf } from './synonyms.js';
@@ -50,6 +51,8 @@ export interface MatcherOptions {
   exampleOnlyWeight: number;
   /** Multiplier of decisive actions (cancel, refund, translate…): the verb carries the need. */
   actionBoost: number;
+  /** Weights of the confidence model (see calibration.ts); default: the fitted ones. */
+  weights?: readonly number[];
 }
 
 /** Defaults of the matcher. */
@@ -72,6 +75,29 @@ export interface SkillCandidate {
   score: number;
   /** Raw BM25 relevance. */
   bm25: number;
+}
+
+/** A candidate skill as the matcher judged it: its evidence, features and confidence. */
+export interface JudgedCandidate {
+  agent: string;
+  skill: string;
+  /** Share of the request's (IDF-weighted) information the skill's vocabulary accounts for. */
+  coverage: number;
+  bm25: number;
+  /** Matched weight. */
+  evidence: number;
+  /** Matched weight of words that are not actions. */
+  objectMass: number;
+  /** The request also says something another skill owns, or names a need no skill offers. */
+  conflict: boolean;
+  matched: string[];
+  unmatched: string[];
+  /** The request's main decisive verb, when the skill does not mention it. */
+  missingAction: string | null;
+  /** Features of the confidence model (calibration.ts). */
+  features: Features;
+  /** Confidence in [0, 1]: the model's probability that this skill is the one asked for. */
+  confidence: number;
 }
 
 /** The matcher's answer for one request. */
@@ -120,6 +146,11 @@ export class SkillIndex {
   private readonly tagSets: Set<string>[] = [];
   private readonly actionTerms: Set<number>[] = [];
 
+  /** Term ids of each skill's name. */
+  private readonly nameIds: number[][] = [];
+  /** Each skill's description and examples as separate documents (unique term ids, IDF norm and mass). */
+  private readonly docs: { ids: number[]; norm: number; mass: number }[][] = [];
+  private readonly weights: readonly number[];
   private readonly scores: Float64Array;
   /** IDF of a word only one skill has: the unit of unknown words' weights. */
   private readonly rare: number;
@@ -177,6 +208,24 @@ export class SkillIndex {
       this.actionTerms.push(acts);
     }
     this.rare = idfOf(Math.max(n, 2), 1);
+    this.weights = this.options.weights ?? ROUTING_WEIGHTS;
+    for (const s of this.skills) {
+      this.nameIds.push([...new Set(analyseVocabulary(s.name ?? s.skill.replace(/[-_]/g, ' ')).map((t) => this.termIds.get(t)!))]);
+      const docs: { ids: number[]; norm: number; mass: number }[] = [];
+      const texts: [string | undefined, boolean][] = [[s.description, false], ...(s.examples ?? []).map((e): [string, boolean] => [e, true])];
+      for (const [text, example] of texts) {
+        if (!text) continue;
+        const ids = [...new Set(analyseVocabulary(text, example ? { names: true, isNeedWord } : {}).map((t) => this.termIds.get(t)!))];
+        let sq = 0;
+        let mass = 0;
+        for (const id of ids) {
+          sq += this.idf[id]! ** 2;
+          mass += this.idf[id]!;
+        }
+        if (ids.length) docs.push({ ids, norm: Math.sqrt(sq), mass });
+      }
+      this.docs.push(docs);
+    }
     for (const w of lexiconSpellings()) this.spell.add(w, 1);
   }
 
@@ -194,11 +243,18 @@ export class SkillIndex {
    * Matches a request. With `tags`, only skills carrying at least one of them compete.
    */
   match(text: string, opts: { tags?: readonly string[] | undefined } = {}): SkillMatch {
+    const a = this.analyseRequest(text, opts);
+    if (a.early) return a.early;
+    return this.decide(a.judged, a.corrected);
+  }
+
+  private analyseRequest(text: string, opts: { tags?: readonly string[] | undefined }): { judged: JudgedCandidate[]; corrected: string[]; early?: SkillMatch } {
     const terms = analyse(text);
     const ids: number[] = [];
     /** The request's weight of each of `ids` (a decisive action used as a noun weighs as a noun). */
     const weights: number[] = [];
     const unknownTerms: string[] = [];
+    const unknownWeights: number[] = [];
     const actions: string[] = [];
     const corrected: string[] = [];
     let total = 0;
@@ -228,7 +284,9 @@ export class SkillIndex {
         unknownTerms.push(term);
         const o = this.options;
         // an action no skill offers is an unmet need at full weight; other lexicon words a little less
-        total += decisive ? this.rare : WEAK_ACTIONS.has(term) ? this.rare * WEAK_WEIGHT : isNeedWord(term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
+        const uw = decisive ? this.rare : WEAK_ACTIONS.has(term) ? this.rare * WEAK_WEIGHT : isNeedWord(term) ? this.rare * o.unofferedWeight : this.rare * o.unknownWeight;
+        unknownWeights.push(uw);
+        total += uw;
         if (!decisive && isNeedWord(term) && !WEAK_ACTIONS.has(term)) unofferedNeeds++;
       } else {
         const w = DECISIVE_ACTIONS.has(term) && !decisive ? this.weight[id]! / this.options.actionBoost : this.weight[id]!;
@@ -237,7 +295,7 @@ export class SkillIndex {
         total += w;
       }
     }
-    if (total === 0) return { route: null, score: 0, reason: 'the request states no need (no words beyond names, numbers and fillers)', candidates: [] };
+    if (total === 0) return { judged: [], corrected, early: { route: null, score: 0, reason: 'the request states no need (no words beyond names, numbers and fillers)', candidates: [] } };
 
     const scores = this.scores;
     scores.fill(0);
@@ -257,30 +315,110 @@ export class SkillIndex {
     }
     if (top.length === 0) {
       const what = unknownTerms.length ? `no skill mentions ${quoteList(unknownTerms)}` : 'no skill matches its words';
-      return { route: null, score: 0, reason: `${tagFilter ? `among skills tagged ${tagFilter.join(', ')}, ` : ''}${what}`, candidates: [] };
+      return { judged: [], corrected, early: { route: null, score: 0, reason: `${tagFilter ? `among skills tagged ${tagFilter.join(', ')}, ` : ''}${what}`, candidates: [] } };
     }
-
     const actionIds = actions.map((a) => this.termIds.get(a));
-    const judged = top.map((s) => this.judge(s, ids, weights, actionIds, actions, total, unofferedNeeds));
-    judged.sort((a, b) => (a.missingAction ? 1 : 0) - (b.missingAction ? 1 : 0) || b.score - a.score || b.bm25 - a.bm25);
+    return { judged: this.rank(top, ids, weights, actionIds, actions, total, unofferedNeeds, unknownWeights), corrected };
+  }
+
+  private decide(judged: JudgedCandidate[], corrected: string[]): SkillMatch {
     const best = judged[0]!;
-    const candidates = judged.slice(0, 3).map((j) => ({ agent: j.agent, skill: j.skill, score: round3(j.score), bm25: round3(j.bm25) }));
+    const candidates = judged.slice(0, 3).map((j) => ({ agent: j.agent, skill: j.skill, score: round3(j.confidence), bm25: round3(j.bm25) }));
     const label = `${best.agent}/${best.skill}`;
     const o = this.options;
-    if (best.missingAction) return { route: null, score: round3(best.score), reason: `the request asks to ${best.missingAction}, which ${label} (the closest skill) does not offer`, candidates };
-    if (best.objectMass === 0 && best.conflict)
-      return { route: null, score: round3(best.score), reason: `only the action ${quoteList(best.matched)} matches ${label}; the request is about something else`, candidates };
-    if (best.evidence < o.minEvidence * this.rare)
-      return { route: null, score: round3(best.score), reason: `too little evidence: the request shares only ${quoteList(best.matched)} with ${label}`, candidates };
-    if (best.score < o.threshold) {
-      const missing = best.unmatched.length ? `; not covered: ${quoteList(best.unmatched)}` : '';
-      return { route: null, score: round3(best.score), reason: `best match ${label} covers ${pct(best.score)} of the request, below the threshold ${pct(o.threshold)}${missing}`, candidates };
+    const conf = `confidence ${round3(best.confidence)}`;
+    const next = judged[1] ? `; next ${judged[1].agent}/${judged[1].skill} at ${round3(judged[1].confidence)}` : '';
+    if (best.confidence < o.threshold) {
+      const why = best.missingAction
+        ? `the request asks to ${best.missingAction}, which ${label} (the closest skill) does not offer`
+        : best.objectMass === 0 && best.conflict
+          ? `only the action ${quoteList(best.matched)} matches ${label}; the request is about something else`
+          : best.evidence < o.minEvidence * this.rare
+            ? `too little evidence: the request shares only ${quoteList(best.matched)} with ${label}`
+            : `best match ${label} covers ${pct(best.coverage)} of the request${best.unmatched.length ? `; not covered: ${quoteList(best.unmatched)}` : ''}`;
+      return { route: null, score: round3(best.confidence), reason: `${why} (${conf}, below the threshold ${o.threshold})${next}`, candidates };
     }
-    const rival = judged.find((j) => j.agent !== best.agent);
-    if (rival && best.score < o.marginBelow && best.score - rival.score < o.margin)
-      return { route: null, score: round3(best.score), reason: `ambiguous: ${label} (${pct(best.score)}) and ${rival.agent}/${rival.skill} (${pct(rival.score)}) fit almost equally`, candidates };
-    const next = (judged[1] ? `; next ${judged[1].agent}/${judged[1].skill} at ${pct(judged[1].score)}` : '') + (corrected.length ? `; read ${corrected.join(', ')}` : '');
-    return { route: { agent: best.agent, skill: best.skill }, score: round3(best.score), reason: `matched ${quoteList(best.matched)}: ${label} covers ${pct(best.score)} of the request${next}`, candidates };
+    const read = corrected.length ? `; read ${corrected.join(', ')}` : '';
+    return {
+      route: { agent: best.agent, skill: best.skill },
+      score: round3(best.confidence),
+      reason: `matched ${quoteList(best.matched)}: ${label} covers ${pct(best.coverage)} of the request, closest example ${pct(best.features[5]!)} alike (${conf})${next}${read}`,
+      candidates,
+    };
+  }
+
+  /**
+   * The candidates of a request with their features and confidences, best first: what
+   * {@link SkillIndex.match} decides on (and what bench/routing-train.ts fits the weights on).
+   */
+  explain(text: string, opts: { tags?: readonly string[] | undefined } = {}): JudgedCandidate[] {
+    return this.analyseRequest(text, opts).judged;
+  }
+
+  private rank(top: readonly number[], ids: readonly number[], weights: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number, unofferedNeeds: number, unknownWeights: readonly number[]): JudgedCandidate[] {
+    const idSet = new Set(ids);
+    let qNorm = 0;
+    for (const w of weights) qNorm += w * w;
+    for (const w of unknownWeights) qNorm += w * w;
+    qNorm = Math.sqrt(qNorm) || 1;
+    const qWeight = new Map<number, number>();
+    ids.forEach((id, i) => qWeight.set(id, weights[i]!));
+    const raw = top.map((s) => this.judge(s, ids, weights, actionIds, actions, total, unofferedNeeds));
+    let maxBm25 = 0;
+    for (const j of raw) if (j.bm25 > maxBm25) maxBm25 = j.bm25;
+    const out: JudgedCandidate[] = raw.map((j, k) => {
+      let rival = 0;
+      raw.forEach((r, m) => {
+        if (m !== k && r.coverage > rival) rival = r.coverage;
+      });
+      const s = top[k]!;
+      // the skill's name words the request mentions (IDF-weighted)
+      let nameAll = 0;
+      let nameHit = 0;
+      for (const id of this.nameIds[s]!) {
+        nameAll += this.idf[id]!;
+        if (idSet.has(id)) nameHit += this.idf[id]!;
+      }
+      // the closest of the skill's description and examples: cosine, and the share of it the request says
+      let sim = 0;
+      let recall = 0;
+      for (const d of this.docs[s]!) {
+        let dot = 0;
+        let hit = 0;
+        for (const id of d.ids) {
+          const w = qWeight.get(id);
+          if (w !== undefined) {
+            dot += w * this.idf[id]!;
+            hit += this.idf[id]!;
+          }
+        }
+        const c = dot / (qNorm * d.norm);
+        if (c > sim) sim = c;
+        const r = hit / d.mass;
+        if (r > recall) recall = r;
+      }
+      const unknownMass = unknownWeights.reduce((a, b) => a + b, 0);
+      const features: Features = [
+        1,
+        j.coverage,
+        j.coverage - rival,
+        maxBm25 > 0 ? j.bm25 / maxBm25 : 0,
+        nameAll > 0 ? nameHit / nameAll : 0,
+        Math.min(1, sim),
+        Math.min(j.evidence / this.rare, 3) / 3,
+        j.missingAction ? 1 : 0,
+        j.objectMass === 0 ? 1 : 0,
+        j.conflict ? 1 : 0,
+        unknownMass / total,
+        Math.min(j.matched.length, 4) / 4,
+        recall,
+      ];
+      return { ...j, features, confidence: 0 };
+    });
+    const conf = confidences(out.map((j) => logit(j.features, this.weights)));
+    out.forEach((j, i) => (j.confidence = conf[i]!));
+    out.sort((a, b) => b.confidence - a.confidence || b.bm25 - a.bm25);
+    return out;
   }
 
   private judge(s: number, ids: readonly number[], weights: readonly number[], actionIds: readonly (number | undefined)[], actions: readonly string[], total: number, unofferedNeeds: number) {
@@ -311,7 +449,7 @@ export class SkillIndex {
     const first = actionIds[0];
     if (actions.length > 0 && (first === undefined || !vocab.has(first))) missingAction = actions[0]!;
     const e = this.skills[s]!;
-    return { agent: e.agent, skill: e.skill, score: matchedMass / total, bm25: this.scores[s]!, evidence: matchedMass, objectMass, conflict, matched, unmatched, missingAction };
+    return { agent: e.agent, skill: e.skill, coverage: matchedMass / total, bm25: this.scores[s]!, evidence: matchedMass, objectMass, conflict, matched, unmatched, missingAction };
   }
 
   private termId(t: string): number {

@@ -106,7 +106,7 @@ export function meshApi(node: MeshNode) {
     const tenant = tenantFilter(c, b.tenant);
     if (tenant !== undefined) b.tenant = tenant;
     const m = await meshOf(node);
-    const r = m.route(b.text, { type: b.caller ?? 'user', tenant: b.tenant ?? 'default', admin: b.caller === undefined }, b.tags);
+    const r = await m.routeSemantic(b.text, { type: b.caller ?? 'user', tenant: b.tenant ?? 'default', admin: b.caller === undefined }, b.tags);
     return c.json(r.decision);
   });
   app.get('/decisions', async (c) => {
