@@ -1,5 +1,5 @@
 /**
- * `npm run bench:routing-train [-- --write] [--lambda X]`: fits the offline matcher's confidence
+ * `npm run bench:routing-train [-- FILE…] [--write] [--lambda X]`: fits the offline matcher's confidence
  * model (src/mesh/routing/calibration.ts) on the labelled sets in test/fixtures/routing/.
  *
  * The model is a conditional logit over each request's candidate skills plus "none" (a request
@@ -37,9 +37,10 @@ interface Row {
 }
 
 const dir = join(root, 'test/fixtures/routing');
-const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+const named = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1] === '--lambda'));
+const files = named.length ? named.map((f) => resolve(process.cwd(), f)) : readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
 const sets = files.map((f) => {
-  const set = loadRoutingSet(join(dir, f));
+  const set = loadRoutingSet(f);
   const index = new SkillIndex(set.skills, { threshold: 0 });
   const rows: Row[] = set.requests.map((r) => {
     const c = index.explain(r.text, { tags: r.tags });
@@ -142,7 +143,7 @@ for (const s of sets) {
   console.log(`fitted on all, ${s.name}: accuracy ${r3(f.accuracy)}, near-misses routed ${r3(f.near)}`);
 }
 console.log(`weights: ${FEATURE_NAMES.map((n, k) => `${n} ${r3(all[k]!)}`).join(', ')}`);
-if (args.includes('--write')) {
+if (args.includes('--write') && named.length === 0) {
   const file = join(root, 'src/mesh/routing/calibration.ts');
   const text = readFileSync(file, 'utf8').replace(/export const ROUTING_WEIGHTS: readonly number\[\] = \[[^\]]*\];/, `export const ROUTING_WEIGHTS: readonly number[] = [${all.map((x) => r3(x)).join(', ')}];`);
   writeFileSync(file, text);

@@ -25,6 +25,9 @@ export const FEATURE_NAMES = [
   'unknown_share',
   'matched_words',
   'skill_coverage',
+  'coverage_squared',
+  'best_coverage',
+  'rivals',
 ] as const;
 
 /** One feature vector (same order as {@link FEATURE_NAMES}). */
@@ -34,7 +37,7 @@ export type Features = number[];
  * Fitted weights (bench/routing-train.ts, all four labelled sets; see docs/mesh.md for the
  * leave-one-set-out figures). Regenerate with `npm run bench:routing-train -- --write`.
  */
-export const ROUTING_WEIGHTS: readonly number[] = [-4.61, 0.091, 0.787, 2.598, 1.071, 1.055, 1.08, -1.886, -1.889, -0.398, -0.367, 2.605, 0.983];
+export const ROUTING_WEIGHTS: readonly number[] = [-3.772, -0.129, 0.348, 2.138, 1.18, 0.869, 0.823, -1.837, -1.925, -0.385, -0.577, 2.408, 1.126, 0.182, 0.34, -0.662];
 
 /** The logit of one candidate. */
 export function logit(f: Features, w: readonly number[] = ROUTING_WEIGHTS): number {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRoutingSet, scoreRoutingSet } from './routing-set.js';
 import { SkillIndex } from './skill-index.js';
 import { stem } from './porter-stemmer.js';
+import { FEATURE_NAMES } from './calibration.js';
 
 const skills = [
   { agent: 'inventory', skill: 'check-stock', name: 'Check stock', description: 'Look up how many units of a product are in stock', examples: ['Is the blue kettle in stock?'], tags: ['inventory'] },
@@ -32,6 +33,20 @@ describe('SkillIndex', () => {
     expect(index.match('Tell me a joke about cats').route).toBeNull();
     expect(m.candidates.length).toBeGreaterThan(0);
   });
+  it('gives every candidate a confidence in [0, 1] from features a reader can check', () => {
+    const c = index.explain('How many units of the blue kettle are in stock?');
+    expect(c[0]).toMatchObject({ agent: 'inventory', skill: 'check-stock' });
+    for (const j of c) {
+      expect(j.confidence).toBeGreaterThanOrEqual(0);
+      expect(j.confidence).toBeLessThanOrEqual(1);
+      expect(j.features).toHaveLength(FEATURE_NAMES.length);
+    }
+    // confidences of one request share the mass with "none of them"
+    expect(c.reduce((s, j) => s + j.confidence, 0)).toBeLessThan(1);
+    const m = index.match('How many units of the blue kettle are in stock?');
+    expect(m.score).toBe(Math.round(c[0]!.confidence * 1000) / 1000);
+    expect(m.reason).toMatch(/confidence/);
+  });
   it('filters by tags', () => {
     expect(index.match('book a flight', { tags: ['inventory'] }).route).toBeNull();
     expect(index.match('book a flight', { tags: ['travel'] }).route?.skill).toBe('book-flight');
@@ -55,14 +70,17 @@ describe('SkillIndex', () => {
 });
 
 /**
- * Regression floors per set, a little under the figures measured when the set was added
- * (`npm run bench:routing`). workplace-c.jsonl was written after the matcher, in another style, as
- * a stand-in for a held-out set: its figures are far from the goals, and its floors say so.
+ * Regression floors per set, a little under the figures measured with the fitted weights
+ * (`npm run bench:routing`). The weights are fitted on all four sets; the held-out figures (each
+ * set scored with weights fitted on the others, `npm run bench:routing-train`) are lower and are
+ * the ones docs/mesh.md reports. civic-d.jsonl was written before the confidence model, without
+ * looking at the matcher's behaviour.
  */
 const FLOORS: Record<string, { accuracy: number; nearMisses: number }> = {
-  'marketplace-ops.jsonl': { accuracy: 0.85, nearMisses: 0.1 },
-  'services-b.jsonl': { accuracy: 0.78, nearMisses: 0.12 },
-  'workplace-c.jsonl': { accuracy: 0.72, nearMisses: 0.5 },
+  'marketplace-ops.jsonl': { accuracy: 0.84, nearMisses: 0.12 },
+  'services-b.jsonl': { accuracy: 0.78, nearMisses: 0.15 },
+  'workplace-c.jsonl': { accuracy: 0.78, nearMisses: 0.3 },
+  'civic-d.jsonl': { accuracy: 0.65, nearMisses: 0.33 },
 };
 
 describe('the labelled routing sets', () => {

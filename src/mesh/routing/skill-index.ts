@@ -412,6 +412,9 @@ export class SkillIndex {
         unknownMass / total,
         Math.min(j.matched.length, 4) / 4,
         recall,
+        j.coverage * j.coverage,
+        j.coverage >= rival ? 1 : 0,
+        Math.min(raw.filter((r, m) => m !== k && r.coverage >= j.coverage * 0.8).length, 3) / 3,
       ];
       return { ...j, features, confidence: 0 };
     });
