@@ -217,6 +217,12 @@ export const SpecSchema = z
       if (k.agent && !spec.agents[k.agent] && !spec.server.allow_undeclared_identities)
         ctx.addIssue({ code: 'custom', path: ['keys', name, 'agent'], message: `unknown agent '${k.agent}'` });
     }
+    const em = spec.mesh.routing.embedding_model;
+    if (em !== undefined) {
+      const m = spec.models[em] ?? spec.models[spec.aliases[em] ?? ''];
+      if (!m || m.type !== 'embedding')
+        ctx.addIssue({ code: 'custom', path: ['mesh', 'routing', 'embedding_model'], message: `'${em}' is not a declared embedding model (a models: entry with type: embedding)` });
+    }
     checkOrchestration(spec.orchestration, spec.agents, (i) => ctx.addIssue(i));
   });
 

@@ -143,10 +143,11 @@ describe('EmbeddingRouter (OpenAI-compatible embeddings over HTTP)', () => {
     expect(m.reason).toMatch(/embeddings of concept-embed unavailable .*offline matcher only/);
   });
 
-  it('refuses a model that is not a declared embedding model', () => {
-    const spec = specWith({ embedding_model: 'chat' });
-    expect(() => embedderOf(spec)).toThrow(InvalidRequestError);
-    expect(() => embedderOf(spec)).toThrow(/not a declared embedding model/);
+  it('refuses a model that is not a declared embedding model, in the spec and at call time', () => {
+    expect(() => specWith({ embedding_model: 'chat' })).toThrow(/mesh.*embedding_model.*'chat' is not a declared embedding model/s);
+    const spec = specWith({});
+    expect(() => modelTextEmbedder('chat', compileModelCatalog(spec), createProviders(spec))).toThrow(InvalidRequestError);
+    expect(() => modelTextEmbedder('nope', compileModelCatalog(spec), createProviders(spec))).toThrow(/'nope' is not a declared embedding model/);
   });
 });
 
