@@ -20,6 +20,7 @@ import { AgentRuntimeFields, RuntimeSpecSchema } from '../runtime/runtime-spec.j
 import { AgentCacheSpecSchema, CacheSpecSchema, RoutingSpecSchema } from '../cost/cost-spec.js';
 import { GovernanceSpecSchema, RolloutsSpecSchema } from '../governance/governance-spec.js';
 import { checkOrchestration, OrchestrationSpecSchema } from '../orchestration/orchestration-spec.js';
+import { checkGoals, GoalsSchema } from '../ops/goals/goal-spec.js';
 
 const id = z
   .string()
@@ -194,6 +195,7 @@ export const SpecSchema = z
     governance: GovernanceSpecSchema.default(GovernanceSpecSchema.parse({})).describe('model versions, aliases per agent group, named agent groups (see docs/governance.md)'),
     rollouts: RolloutsSpecSchema.default(RolloutsSpecSchema.parse({})).describe('canary rollouts: analysis interval, guards, promotion, traffic graders'),
     orchestration: OrchestrationSpecSchema.optional().describe('coordination patterns by agent name: hierarchies, negotiations, topics, contracts, auctions, votes, arbitration (see docs/orchestration.md)'),
+    goals: GoalsSchema.default({}).describe('objectives with measurable targets the goal controller keeps (see docs/operations.md)'),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -224,6 +226,7 @@ export const SpecSchema = z
         ctx.addIssue({ code: 'custom', path: ['mesh', 'routing', 'embedding_model'], message: `'${em}' is not a declared embedding model (a models: entry with type: embedding)` });
     }
     checkOrchestration(spec.orchestration, spec.agents, (i) => ctx.addIssue(i));
+    checkGoals(spec.goals, spec, (i) => ctx.addIssue(i));
   });
 
 /** A parsed, defaulted spec. */
