@@ -38,6 +38,7 @@ const MODULES: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['spec'], load: async () => (await import('./spec.js')).registerSpec },
   { names: ['deals'], load: async () => (await import('./deals.js')).registerDeals },
   { names: ['orch'], load: async () => (await import('./orch.js')).registerOrch },
+  { names: ['goals'], load: async () => (await import('./goals.js')).registerGoals },
 ];
 
 const program = new Command();

@@ -38,6 +38,7 @@ import { registryApi } from './api/registry.js';
 import { rolloutsApi } from './api/rollouts.js';
 import { specOpsApi } from './api/spec-ops.js';
 import { opsApi } from '../ops/ops-api.js';
+import { goalsApi } from '../ops/goals/goals-api.js';
 import { governanceOf } from '../governance/node-governance.js';
 import { requireKey, withUiSessions } from './auth.js';
 import { apiAccess } from './access/api-access.js';
@@ -106,6 +107,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.route('/rollouts', rolloutsApi(() => governance.ready));
   api.route('/registry', registryApi(() => governance.ready));
   api.route('/spec-ops', specOpsApi(s));
+  api.route('/ops/goals', goalsApi(s));
   api.route('/ops', opsApi(s));
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);

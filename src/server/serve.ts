@@ -11,6 +11,7 @@ import { withFastRoutes } from './fast-routes.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import { LiveNode } from '../ops/live-node.js';
 import { liveRef } from '../ops/live-ref.js';
+import { goalsOf, stopGoalsOf } from '../ops/goals/node-goals.js';
 
 /** Options of a daca node. */
 export interface StartOptions extends ServicesOptions {
@@ -56,6 +57,8 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const every = Number(process.env.DACA_GOALS_EVERY_MS ?? 15_000);
+  if (every > 0) goalsOf(services).start(every);
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   let closing: Promise<void> | null = null;
   return {
@@ -76,6 +79,7 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
         await drained;
         clearTimeout(timer);
         clearInterval(idle);
+        stopGoalsOf(services);
         await services.close();
       })();
       return closing;

@@ -59,6 +59,7 @@ export const PERMISSIONS: readonly RouteGroup[] = Object.freeze([
   { path: 'mesh', scope: 'tenant', roles: { admin: W, operator: W, auditor: R }, summary: 'agent mesh: discovery, routing decisions, edges' },
   { path: 'cost', scope: 'tenant', roles: { admin: W, operator: R, auditor: R }, readPosts: ['advice'], summary: 'cost reports and the savings advisor' },
   { path: 'evals', scope: 'node', roles: { admin: W, operator: W, auditor: R }, summary: 'eval runs and comparisons (runs are not per tenant)' },
+  { path: 'ops/goals', scope: 'node', roles: { admin: W, operator: W, auditor: R }, summary: "the spec's goals: attainment, escalations and the goal controller's actions" },
   { path: 'ops', scope: 'node', roles: { admin: W, operator: W, auditor: R }, summary: 'operations across nodes (the shared marketplace)' },
   { path: 'orchestration', scope: 'node', roles: { admin: W, operator: W, auditor: R }, summary: 'marketplaces run on this node' },
   { path: 'rollouts', scope: 'node', roles: { admin: W, operator: W, auditor: R }, summary: 'canary rollouts of model versions' },

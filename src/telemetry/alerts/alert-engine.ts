@@ -94,7 +94,7 @@ export class AlertEngine {
       }
       // Alerts of rules that left the spec resolve.
       const names = new Set(cfg.rules.map((r) => r.name));
-      for (const a of [...this.firing.values()]) if (!names.has(a.rule)) await this.resolve(a, now, undefined);
+      for (const a of [...this.firing.values()]) if (!names.has(a.rule) && a.subjectKind !== 'goal') await this.resolve(a, now, undefined);
     });
   }
 
@@ -118,6 +118,46 @@ export class AlertEngine {
         if (cond.kind !== 'budget') continue;
         await this.apply(rule, [this.budgetObservation(cond, subject, used, limit)], now, false);
       }
+    });
+  }
+
+  /**
+   * Raises an alert that no rule evaluates (the goal controller's requests for a person): one
+   * firing alert per `rule` and subject, kept until {@link AlertEngine.clear}. Returns the firing
+   * alert and whether this call fired it (false: it was already firing, here or on another node).
+   * `rule` must start with `goal:` so rule evaluation leaves it alone.
+   */
+  raise(a: { rule: `goal:${string}`; severity: 'warning' | 'critical'; subjectId: string; value: number | null; threshold: number | null; message: string }): Promise<{ alert: AlertView; fired: boolean }> {
+    return this.serial(async () => {
+      await this.load();
+      const k = keyOf(a.rule, 'goal', a.subjectId);
+      const have = this.firing.get(k);
+      if (have) return { alert: alertView(have), fired: false };
+      const now = this.opts.clock.now();
+      const rec: AlertRecord = {
+        id: `alr_${randomBytes(10).toString('hex')}`, rule: a.rule, severity: a.severity, state: 'firing', subjectKind: 'goal', subjectId: a.subjectId,
+        value: a.value, threshold: a.threshold, message: a.message, startedAt: now, resolvedAt: null, lastEvaluatedAt: now,
+      };
+      if (!(await this.opts.repo.insertFiring(rec))) {
+        const theirs = (await this.opts.repo.firing()).find((x) => keyOf(x.rule, x.subjectKind, x.subjectId) === k);
+        if (theirs) this.firing.set(k, theirs);
+        return { alert: alertView(theirs ?? rec), fired: false };
+      }
+      this.firing.set(k, rec);
+      this.opts.logger?.warn({ alert: { id: rec.id, rule: rec.rule, severity: rec.severity, subject: `goal:${rec.subjectId}`, value: rec.value, threshold: rec.threshold } }, `alert firing: ${rec.message}`);
+      this.notify(rec, 'firing', undefined);
+      return { alert: alertView(rec), fired: true };
+    });
+  }
+
+  /** Resolves an alert raised with {@link AlertEngine.raise}; false when none was firing. */
+  clear(rule: `goal:${string}`, subjectId: string): Promise<boolean> {
+    return this.serial(async () => {
+      await this.load();
+      const a = this.firing.get(keyOf(rule, 'goal', subjectId));
+      if (!a) return false;
+      await this.resolve(a, this.opts.clock.now(), undefined);
+      return true;
     });
   }
 

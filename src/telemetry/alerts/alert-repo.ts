@@ -35,7 +35,7 @@ export interface AlertDeliveriesTable {
 }
 
 /** What an alert is about. */
-export type SubjectKind = 'agent' | 'team' | 'tenant' | 'budget' | 'anomaly';
+export type SubjectKind = 'agent' | 'team' | 'tenant' | 'budget' | 'anomaly' | 'goal';
 
 /** An alert's state. */
 export type AlertState = 'firing' | 'resolved';
