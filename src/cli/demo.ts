@@ -10,12 +10,13 @@ import { formatReport } from '../orchestration/marketplace/market-report.js';
 import { runMarket } from '../orchestration/marketplace/run-market.js';
 import { PATTERN_DEMOS } from '../orchestration/patterns/demos.js';
 import { loadSpecFile } from '../spec/loader.js';
+import { runWeekDemo } from './demo-week.js';
 import { CliError } from './admin-client.js';
 
 interface MarketFlags {
   buyers: string; sellers: string; mediators: string; demand?: string; skus: string; modelShare: string; seed: string; horizonMin: string;
   faultRate?: string; drop?: string; duplicate?: string; reorder?: string; killRate?: string; storeRestarts?: string; durableSettlement?: boolean; restateRestarts?: string;
-  approver: string; follow?: string[]; json?: boolean; spec?: string; dataDir?: string; quiet?: boolean;
+  approver: string; follow?: string[]; json?: boolean; spec?: string; dataDir?: string; quiet?: boolean; days?: string; out?: string;
 }
 
 const int = (v: string, name: string, min = 0): number => {
@@ -68,6 +69,19 @@ export function registerDemo(program: Command): void {
       await d.run((line) => console.log(`  ${line}`));
     });
   demo
+    .command('support')
+    .description("a support desk's autonomous week: tickets with resolution-time, satisfaction and spend goals, kept by the goal controller through faults")
+    .option('--days <n>', 'simulated days', '7')
+    .option('--peak <n>', 'tickets per hour at the daily peak', '40')
+    .option('--seed <n>', 'random seed (same seed, same week)', '7')
+    .option('--spec <file>', 'a daca.yaml with the goals to keep (default: the built-in support desk spec)')
+    .option('--out <dir>', 'folder of the HTML report', '.daca/reports')
+    .option('--quiet', 'no progress lines')
+    .option('--json', 'print the figures as JSON')
+    .action(async (f: { days: string; peak: string; seed: string; spec?: string; out: string; quiet?: boolean; json?: boolean }) => {
+      await runWeekDemo('support', f);
+    });
+  demo
     .command('marketplace')
     .description('a marketplace of buyer, seller and mediator agents negotiating through daca (1,000 / 500 / 100 by default)')
     .option('--buyers <n>', 'buyer agents', '1000')
@@ -92,7 +106,13 @@ export function registerDemo(program: Command): void {
     .option('--data-dir <dir>', 'where the node keeps its data (default: a temporary folder)')
     .option('--quiet', 'no progress lines')
     .option('--json', 'print the report as JSON')
+    .option('--days <n>', 'run the autonomous week instead: N simulated days kept by the goal controller, with faults; writes an HTML report')
+    .option('--out <dir>', 'with --days: folder of the HTML report', '.daca/reports')
     .action(async (f: MarketFlags) => {
+      if (f.days !== undefined) {
+        await runWeekDemo('marketplace', { days: f.days, seed: f.seed, out: f.out ?? '.daca/reports', buyers: f.buyers === '1000' ? '400' : f.buyers, demand: f.demand, spec: f.spec, quiet: f.quiet, json: f.json });
+        return;
+      }
       const cfg = marketConfigFromFlags(f);
       const spec = f.spec ? await loadSpecFile(f.spec) : undefined;
       const progressEvery = 10 * 60_000;

@@ -18,7 +18,7 @@ export interface OpsGoals {
 }
 
 /** Kinds of automatic action. */
-export type OpsActionKind = 'spawn' | 'reap' | 'failover' | 'restore' | 'defer' | 'resume' | 'eval-gate' | 'canary' | 'promote' | 'rollback' | 'alert';
+export type OpsActionKind = 'spawn' | 'reap' | 'failover' | 'restore' | 'defer' | 'resume' | 'downgrade' | 'upgrade' | 'concurrency' | 'eval-gate' | 'canary' | 'promote' | 'rollback' | 'alert';
 
 /** One recorded action. */
 export interface OpsAction {

@@ -31,6 +31,8 @@ export interface WeekReportData {
   points: WeekPoint[];
   actions: OpsAction[];
   incidents: WeekIncident[];
+  /** Chart labels (default: the marketplace's trades and needs). */
+  labels?: { attainment: string; target: number; demand: string };
 }
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -58,6 +60,7 @@ export function lineChart(title: string, xs: number[], series: { name: string; y
 /** The report as one HTML document. */
 export function renderWeekReport(d: WeekReportData): string {
   const xs = d.points.map((p) => p.hour);
+  const l = d.labels ?? { attainment: 'Goal attainment per period (trades completed within 10 minutes)', target: 0.95, demand: 'Demand: needs per period' };
   const types = [...new Set(d.points.flatMap((p) => Object.keys(p.agents)))];
   let cum = 0, cumB = 0;
   const cost = d.points.map((p) => (cum += p.costMicros) / 1e6);
@@ -68,9 +71,9 @@ export function renderWeekReport(d: WeekReportData): string {
 <style>body{font-family:sans-serif;margin:24px;max-width:960px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left}h3{margin:18px 0 4px}</style></head><body>
 <h1>${esc(d.title)}</h1>
 <table>${rows(Object.entries(d.summary).map(([k, v]) => [k, String(v)]))}</table>
-${lineChart('Goal attainment per period (trades completed within 10 minutes)', xs, [{ name: 'attainment', ys: d.points.map((p) => p.attainment) }, { name: 'target 0.95', ys: d.points.map(() => 0.95) }], { yMin: 0.8, yMax: 1 })}
+${lineChart(l.attainment, xs, [{ name: 'attainment', ys: d.points.map((p) => p.attainment) }, { name: `target ${l.target}`, ys: d.points.map(() => l.target) }], { yMin: Math.min(0.8, ...d.points.map((p) => p.attainment)), yMax: 1 })}
 ${lineChart('Cumulative model cost against budget (USD)', xs, [{ name: 'cost', ys: cost }, { name: 'budget', ys: budget }], { yMin: 0 })}
-${lineChart('Demand: needs per period', xs, [{ name: 'needs', ys: d.points.map((p) => p.needs) }], { yMin: 0 })}
+${lineChart(l.demand, xs, [{ name: 'needs', ys: d.points.map((p) => p.needs) }], { yMin: 0 })}
 ${lineChart('Agents alive per type (sampled)', xs, types.map((t) => ({ name: t, ys: d.points.map((p) => p.agents[t] ?? 0) })), { yMin: 0 })}
 <h3>Incidents</h3><table><tr><th>when</th><th>incident</th><th>detail</th><th>resolution</th><th>recovery (s)</th></tr>${rows(d.incidents.map((i) => [h(i.at), i.kind, i.detail, i.resolution, String(i.recoveryS)]))}</table>
 <h3>Automatic actions (${d.actions.length})</h3><table><tr><th>when</th><th>action</th><th>target</th><th>why</th></tr>${rows(d.actions.map((a) => [h(a.at), a.kind, a.target, a.explanation]))}</table>

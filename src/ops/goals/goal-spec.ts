@@ -94,7 +94,14 @@ export const GoalSchema = z
       })
       .strict()
       .optional(),
-    downgrade: z.object({ to: z.string().min(1).describe('a declared model or alias') }).strict().optional().describe('downgrade_model: the cheaper model'),
+    downgrade: z
+      .object({
+        to: z.string().min(1).describe('a declared model or alias'),
+        at_percent: z.number().positive().max(100).default(80).describe('cost goals: move work to `to` from this share of the target on'),
+      })
+      .strict()
+      .optional()
+      .describe('downgrade_model: the cheaper model'),
     concurrency: z
       .object({ min: z.number().int().positive(), max: z.number().int().positive() })
       .strict()
