@@ -106,7 +106,7 @@ export function registerDemo(program: Command): void {
     .option('--data-dir <dir>', 'where the node keeps its data (default: a temporary folder)')
     .option('--quiet', 'no progress lines')
     .option('--json', 'print the report as JSON')
-    .option('--days <n>', 'run the autonomous week instead: N simulated days kept by the goal controller, with faults; writes an HTML report')
+    .option('--days <n>', 'run the autonomous week instead: N simulated days kept by the goal controller, with faults; writes an HTML report (--buyers defaults to 400, --demand is needs per 4 h at the peak, default 800)')
     .option('--out <dir>', 'with --days: folder of the HTML report', '.daca/reports')
     .action(async (f: MarketFlags) => {
       if (f.days !== undefined) {
