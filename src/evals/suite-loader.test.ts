@@ -1,13 +1,13 @@
 /**
  * Suite YAML: defaults, located errors (file:line:column field: message), and defineSuite.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../errors.js';
 import { defineSuite } from './define-suite.js';
-import { loadSuiteFile, parseSuiteText } from './suite-loader.js';
+import { loadSuiteFile, parseSuiteLocated, parseSuiteText } from './suite-loader.js';
 
 const GOOD = `name: support
 agent: { kind: prompt, model: stable, system: "Be brief." }
@@ -92,5 +92,37 @@ describe('defineSuite', () => {
     // @ts-expect-error trials must be a number
     const e = errorOf(() => defineSuite({ name: 'x', trials: 'lots', cases: [{ id: 'a', input: 'hi' }] }));
     expect(e.issues[0]!.path).toBe('trials');
+  });
+});
+
+describe('the fast loader', () => {
+  // Valid suites take the fast path; it must read exactly what the located parser reads.
+  const ANCHORS = `name: anchors
+agent: { kind: prompt, model: stable }
+cases:
+  - &d { id: one, input: "first?", expected: "yes", context: ["a", 'b'], turns: 2 }
+  - <<: *d
+    id: two
+    input: |
+      multi
+      line
+    turns: 3
+  - { id: three, input: 'it''s 0x1F and 1e3 and ~ and true', expected: "2024-01-01" }
+  - { id: four, input: plain words, tags: [a, "2"] }
+`;
+  it.each([
+    ['GOOD', GOOD],
+    ['anchors and merge keys', ANCHORS],
+    ['examples/evals/support.yaml', readFileSync(new URL('../../examples/evals/support.yaml', import.meta.url), 'utf8')],
+  ])('reads %s exactly as the located parser does', (_name, text) => {
+    const fast = parseSuiteText(text, 's.yaml', '/x');
+    const located = parseSuiteLocated(text, 's.yaml', '/x');
+    expect(fast.spec).toEqual(located.spec);
+    expect(fast.hash).toBe(located.hash);
+  });
+
+  it('leaves a duplicate key to the located parser, which names its line', () => {
+    const e = errorOf(() => parseSuiteText('name: a\nname: b\ncases: [{ id: x, input: hi }]\n', 'dup-key.yaml'));
+    expect(e.message).toMatch(/^dup-key\.yaml:2:\d+ .*(unique|duplicate)/im);
   });
 });
