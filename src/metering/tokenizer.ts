@@ -1,5 +1,5 @@
 /**
- * Token counting with js-tiktoken (`o200k_base` for current OpenAI-style models, `cl100k_base` for
+ * Token counting with js-tiktoken's rank files and our compact encoder ({@link BytePairEncoder}) (`o200k_base` for current OpenAI-style models, `cl100k_base` for
  * gpt-3.5 / gpt-4 (non-4o) / ada-002 / text-embedding-3).
  *
  * Cost model: each rank file is loaded lazily, once, on first use (o200k ≈ 0.5 s; call
@@ -10,8 +10,8 @@
  * call this when it has to estimate (upstream gave none, budget pre-reservation, the sim provider).
  */
 import { createRequire } from 'node:module';
-import { Tiktoken } from 'js-tiktoken/lite';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
+import { BytePairEncoder } from './bpe.js';
 import type { ChatMessage, ToolDefinition } from '../providers/types.js';
 
 /** The encodings daca ships. */
@@ -32,7 +32,7 @@ const MAX_CACHED_PIECE = 64;
 const MAX_CACHE_ENTRIES = 50_000;
 
 interface Encoder {
-  tiktoken: Tiktoken;
+  tiktoken: BytePairEncoder;
   /** Pre-tokenisation regex, compiled once (`lastIndex` is reset before each use). */
   pattern: RegExp;
   /** piece → token count */
@@ -46,7 +46,7 @@ function load(name: EncodingName): Encoder {
   let enc = encoders.get(name);
   if (enc) return enc;
   const ranks = requireCjs(`js-tiktoken/ranks/${name}`) as TiktokenBPE;
-  enc = { tiktoken: new Tiktoken(ranks), pattern: new RegExp(ranks.pat_str, 'gu'), counts: new Map() };
+  enc = { tiktoken: new BytePairEncoder(ranks), pattern: new RegExp(ranks.pat_str, 'gu'), counts: new Map() };
   encoders.set(name, enc);
   return enc;
 }
@@ -70,10 +70,10 @@ export function preloadTokenizer(model?: string): void {
 }
 
 function pieceCount(enc: Encoder, piece: string): number {
-  if (piece.length > MAX_CACHED_PIECE) return enc.tiktoken.encode(piece, [], []).length;
+  if (piece.length > MAX_CACHED_PIECE) return enc.tiktoken.countPiece(piece);
   let n = enc.counts.get(piece);
   if (n === undefined) {
-    n = enc.tiktoken.encode(piece, [], []).length;
+    n = enc.tiktoken.countPiece(piece);
     if (enc.counts.size >= MAX_CACHE_ENTRIES) enc.counts.clear();
     enc.counts.set(piece, n);
   }
@@ -149,7 +149,7 @@ export function truncateToTokens(text: string, maxTokens: number, model?: string
 
 /** Token ids of `text` (special-token strings encoded as plain text). */
 export function encodeText(text: string, model?: string): number[] {
-  return load(encodingForModel(model)).tiktoken.encode(text, [], []);
+  return load(encodingForModel(model)).tiktoken.encode(text);
 }
 
 /** Text of token ids (unknown ids are skipped). */
