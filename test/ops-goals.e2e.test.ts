@@ -42,6 +42,7 @@ goals:
     scope: { team: support }
     actions: [defer]
     defer: { at_percent: 25, agents: [nightly] }
+  trades: { metric: trade_completion_rate, target: 0.5, within: 10m }
 `;
 
 interface Goals {
@@ -137,6 +138,19 @@ describe('goals on a running node', () => {
     const bad = await runDaca(['goals', '--limit', 'lots', '--url', daca.url, '--admin-key', daca.adminKey]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--limit must be an integer from 1 to 1000 (got 'lots')");
+  });
+
+  it('measures trade_completion_rate from a marketplace run on the node', async () => {
+    expect(goal(await evaluate(), 'trades')).toMatchObject({ value: null, met: null, detail: 'no source of trade_completion_rate on this node (the workload that produces it measures it: a marketplace run, `daca deals start`, for trades; `daca demo support` for tickets)' });
+    const started = await api<{ id: string }>('/api/orchestration/markets', 'POST', { buyers: 20, sellers: 10, mediators: 3, demand: 40, model_share: 0 });
+    for (let i = 0; i < 600; i++) {
+      if (!(await api<{ running: boolean }>(`/api/orchestration/markets/${started.id}`)).running) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const trades = goal(await evaluate(), 'trades');
+    expect(trades.value).toBeGreaterThan(0);
+    expect(trades.value).toBeLessThanOrEqual(1);
+    expect(trades.detail).toMatch(new RegExp(`^market ${started.id}: \\d+ of \\d+ feasible trades settled within 10 min$`));
   });
 
   it('a live apply that changes the goal takes effect at once and resolves the alert', async () => {

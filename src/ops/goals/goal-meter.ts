@@ -94,7 +94,7 @@ export class GoalMeter {
         return { value: n, detail: `${n} approvals pending` };
       }
       default:
-        return { value: null, detail: `no source of ${g.metric} on this node (it is measured by the workload that produces it, e.g. \`daca demo support\`)` };
+        return { value: null, detail: `no source of ${g.metric} on this node (the workload that produces it measures it: a marketplace run, \`daca deals start\`, for trades; \`daca demo support\` for tickets)` };
     }
   }
 }

@@ -19,6 +19,8 @@ import { faultsAt, marketConfig } from '../../orchestration/marketplace/market-c
 import { openStore } from '../../store/open-store.js';
 import type { Services } from '../services.js';
 import { patternsApi } from './orchestration-patterns.js';
+import { goalSourcesOf } from '../../ops/goals/node-goals.js';
+import { marketTradeSource } from '../../ops/goals/market-source.js';
 import { parseJson } from './parse.js';
 
 /** Body of `POST /api/orchestration/markets`. */
@@ -89,6 +91,8 @@ export function orchestrationApi(s: Services): Hono<{ Variables: DacaVariables }
     });
     const run: Run = { market, startedAt: Date.now(), error: null, done: false };
     all.set(cfg.id, run);
+    // Goals on trade_completion_rate read the newest market on this node.
+    goalSourcesOf(s).set('trade_completion_rate', marketTradeSource(() => run.market));
     void market
       .run()
       .catch((e: unknown) => void (run.error = (e as Error)?.message ?? String(e)))
