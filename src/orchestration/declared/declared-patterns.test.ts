@@ -137,4 +137,16 @@ describe('orchestration patterns declared in the spec', () => {
     const badKind = SPEC.replace('kind: vickrey', 'kind: dutch');
     expect(() => parseSpecText(badKind, 'daca.yaml', {})).toThrow(/orchestration\.auctions\.gpu-slot\.kind/);
   });
+
+  it('follows a live apply: a section changed by the apply is rebuilt, an unchanged one keeps its book', async () => {
+    const apply = async (yaml: string): Promise<number> =>
+      (await fetch(`${daca.url}/api/spec-ops/apply`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ yaml }) })).status;
+    const names = async (): Promise<string[]> => (await api<{ data: { kind: string; name: string }[] }>('')).body.data.map((p) => `${p.kind}:${p.name}`).sort();
+    // A change elsewhere in the spec keeps the patterns (the resting ask from the previous test is still in the book).
+    expect(await apply(SPEC.replace('tenants: { acme: {} }', 'tenants: { acme: {}, other: {} }'))).toBe(200);
+    expect((await api<{ quote: { ask: number | null } }>('/auctions/spot')).body.quote.ask).toBe(10_000_000);
+    // Adding a vote rebuilds them from the new section.
+    expect(await apply(SPEC + '  votes:\n    release: { voters: [team-a, team-b, team-c], options: [ship, wait] }\n')).toBe(200);
+    expect(await names()).toEqual(['auction:gpu-slot', 'auction:spot', 'hierarchy:desk', 'vote:release']);
+  }, 60_000);
 });

@@ -3,6 +3,10 @@
  * `daca up`), over the node's runtime, its store (contracts), approvals (human escalations), the
  * audit ledger (every resolution) and, when topics are declared, the bus (NATS JetStream when
  * `DACA_NATS_URL` is set). `closeDeclaredPatternsOf` stops them on shutdown.
+ *
+ * After a live apply (`daca apply`, `daca up --watch`) that changes the `orchestration:` section,
+ * the next use stops the old patterns and starts the new ones; an apply that leaves the section
+ * as it was keeps them (and their in-memory double-auction books) untouched.
  */
 import type { Logger } from 'pino';
 import { openBus } from '../../bus/open-bus.js';
@@ -26,9 +30,22 @@ export interface PatternsNode {
   logger?: Pick<Logger, 'error' | 'info'>;
 }
 
-const nodes = new WeakMap<object, Promise<{ patterns: DeclaredPatterns; bus: Bus | null }>>();
+interface Opened {
+  patterns: DeclaredPatterns;
+  bus: Bus | null;
+}
+/** Per node (its store): the orchestration section the patterns were built from, and them. */
+const nodes = new WeakMap<object, { section: string; opened: Promise<Opened> }>();
 
-async function open(s: PatternsNode): Promise<{ patterns: DeclaredPatterns; bus: Bus | null }> {
+const sectionOf = (s: PatternsNode): string => JSON.stringify(s.spec.spec.orchestration ?? EMPTY_ORCHESTRATION);
+
+async function stop(opened: Promise<Opened>): Promise<void> {
+  const x = await opened.catch(() => null);
+  await x?.patterns.close();
+  await x?.bus?.close();
+}
+
+async function open(s: PatternsNode): Promise<Opened> {
   const spec = s.spec.spec;
   const o = spec.orchestration ?? EMPTY_ORCHESTRATION;
   const bus = Object.keys(o.topics).length ? await openBus({ nats: { stream: 'DACA_ORCH', prefix: 'daca-orch' } }) : null;
@@ -47,7 +64,7 @@ async function open(s: PatternsNode): Promise<{ patterns: DeclaredPatterns; bus:
 }
 
 /**
- * The node's declared patterns (created on first call).
+ * The node's declared patterns (created on first call, rebuilt when the spec's section changed).
  * @example
  * ```ts
  * const patterns = await declaredPatternsOf(services);
@@ -55,20 +72,20 @@ async function open(s: PatternsNode): Promise<{ patterns: DeclaredPatterns; bus:
  * ```
  */
 export function declaredPatternsOf(s: PatternsNode): Promise<DeclaredPatterns> {
-  let p = nodes.get(s.store);
-  if (!p) {
-    p = open(s);
-    nodes.set(s.store, p);
+  const section = sectionOf(s);
+  let n = nodes.get(s.store);
+  if (!n || n.section !== section) {
+    const before = n?.opened;
+    n = { section, opened: before ? stop(before).then(() => open(s)) : open(s) };
+    nodes.set(s.store, n);
   }
-  return p.then((x) => x.patterns);
+  return n.opened.then((x) => x.patterns);
 }
 
 /** Stops the node's declared patterns, if they were started. */
 export async function closeDeclaredPatternsOf(s: { store: Store }): Promise<void> {
-  const p = nodes.get(s.store);
-  if (!p) return;
+  const n = nodes.get(s.store);
+  if (!n) return;
   nodes.delete(s.store);
-  const x = await p.catch(() => null);
-  await x?.patterns.close();
-  await x?.bus?.close();
+  await stop(n.opened);
 }
