@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayModelClient } from '../../runtime/model-client.js';
+import { createServices, type Services } from '../../server/services.js';
+import { parseSpecText } from '../../spec/loader.js';
+import type { Spec } from '../../spec/schema.js';
+import { GoalMeter } from './goal-meter.js';
+import { GoalRunner } from './goal-runner.js';
+
+const SPEC = `providers: { sim: { kind: sim } }
+models: { small: { provider: sim, price: { input: 50, output: 50 } } }
+tenants: { acme: {} }
+teams: { ops: { tenant: acme } }
+goals:
+  spend:
+    metric: cost_per_day_usd
+    target: 0.001
+    scope: { team: ops }
+    actions: [defer]
+    defer: { at_percent: 50, agents: [reports] }
+`;
+const DAY = 86_400_000;
+
+let s: Services;
+beforeAll(async () => {
+  s = await createServices({ spec: parseSpecText(SPEC, 'daca.yaml', {}), dataDir: mkdtempSync(join(tmpdir(), 'daca-goals-')), devKey: false, logger: pino({ level: 'silent' }) });
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+/** A runner on the node's real parts, with an injected clock and spec. */
+function runner(now: () => number, spec: () => Pick<Spec, 'goals'>): GoalRunner {
+  const meter = new GoalMeter({ usage: async (f) => (await s.observability.analytics.window(f)).rows, pendingApprovals: async () => 0 });
+  return new GoalRunner({ spec, meter, now, alerts: s.observability.alerts, approvals: s.engines.approvals, killSwitch: s.engines.killSwitch });
+}
+
+describe('GoalRunner', () => {
+  it('defers at the threshold, escalates once past the target, and resumes when the UTC day turns', async () => {
+    const client = new GatewayModelClient(s.gateway);
+    for (let i = 0; i < 4; i++) await client.chat({ tenant: 'acme', team: 'ops', agent: 'writer', session: null }, { model: 'small', max_tokens: 40, messages: [{ role: 'user', content: 'hello [sim:tokens=30]' }] });
+    let now = Date.now();
+    const r = runner(() => now, () => s.spec.spec);
+    const [g] = await r.evaluate();
+    expect(g!.value).toBeGreaterThan(0.001); // past the target: deferring the agent is not enough
+    expect(g!.deferred).toEqual(['reports']);
+    expect(r.actions.map((a) => a.kind)).toEqual(['defer', 'alert', 'approval']);
+    expect(r.actions[1]!.explanation).toContain('every deferrable agent (reports) is already paused');
+    expect((await s.engines.killSwitch.list()).map((x) => x.subject)).toEqual(['reports']);
+    await r.evaluate();
+    expect(r.actions).toHaveLength(3);
+
+    now = (Math.floor(now / DAY) + 1) * DAY + 60_000; // a minute into the next UTC day: nothing spent yet
+    const [next] = await r.evaluate();
+    expect(next).toMatchObject({ value: 0, met: true, deferred: [], escalation: null });
+    expect(r.actions.slice(3).map((a) => `${a.kind} ${a.target}`)).toEqual(['resume reports', `recovered alert:${g!.escalation!.alert}`]);
+    expect(await s.engines.killSwitch.list()).toEqual([]);
+    expect((await s.observability.alerts.list({ state: 'firing' })).filter((a) => a.rule === 'goal:spend')).toEqual([]);
+  });
+
+  it('lets go of a goal that left the spec: its deferred agents resume', async () => {
+    let goals: Pick<Spec, 'goals'> = s.spec.spec;
+    const r = runner(Date.now, () => goals);
+    await r.evaluate();
+    expect((await s.engines.killSwitch.list()).map((x) => x.subject)).toEqual(['reports']);
+    goals = { goals: {} };
+    expect(await r.evaluate()).toEqual([]);
+    expect(await s.engines.killSwitch.list()).toEqual([]);
+    expect(r.actions.at(-1)).toMatchObject({ kind: 'resume', target: 'reports', explanation: 'resumed deferred agents (reports): the goal left the spec' });
+  });
+});
