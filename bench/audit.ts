@@ -120,7 +120,7 @@ async function runEngine(open: () => Promise<{ store: Store; dir: string; cleanu
   const out: EngineResult = { batchedPerS: [], cpuUs: [], strictP50: 0, strictP99: 0, groupP50: 0, groupPerS: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const { store, dir, cleanup } = await open();
-    const ledger = await openAuditLedger({ store, dataDir: dir, env: {}, checkpointEvery: 100_000 });
+    const ledger = await openAuditLedger({ store, dataDir: dir, env: {} }); // default batching and checkpoints, as `daca up` runs
     await batched(ledger, 5000); // warm-up (JIT, worker start, page cache)
     cpuPerRecord = [];
     out.batchedPerS.push(await batched(ledger, N));

@@ -69,4 +69,25 @@ describe('canonicalize (RFC 8785)', () => {
   it('nests, skips undefined members and writes null for undefined array slots', () => {
     expect(canonicalize({ z: { b: [1, undefined, 'x'], a: undefined }, a: {} })).toBe('{"a":{},"z":{"b":[1,null,"x"]}}');
   });
+
+  it('writes every string as JSON.stringify does, quoted directly or escaped, and keys already in order or not', () => {
+    const strings = ['plain', '', 'tab\there', 'quote"', 'back\\slash', '\u0000\u001f\u007f', '\u2028\u2029', 'é€😀', 'x'.repeat(200)];
+    for (const v of strings) expect(canonicalize(v)).toBe(JSON.stringify(v));
+    expect(() => canonicalize('a\udc00')).toThrow(/surrogate/);
+    expect(canonicalize({ a: 1, b: { c: 2, d: [3] } })).toBe('{"a":1,"b":{"c":2,"d":[3]}}');
+    expect(canonicalize({ b: 1, a: { d: 2, c: [3] } })).toBe('{"a":{"c":[3],"d":2},"b":1}');
+    expect(canonicalize({ '9': 'nine', '10': 'ten', a: 0 })).toBe('{"10":"ten","9":"nine","a":0}');
+  });
+});
+
+describe('canonicalHeader', () => {
+  it('equals the canonical JSON of the header object, whatever its strings hold', async () => {
+    const { canonicalHeader, headerObject } = await import('./record-hash.js');
+    const h = {
+      id: 'aud_1', ts: 1_700_000_000_000, tenant: 'a"b\\c', kind: 'gateway_request', actorKind: 'key', actorId: 'k\n1', agent: 'é😀',
+      requestId: null, session: '\u2028', traceId: 'x'.repeat(100), subjectRef: null, class: 'decisions', bodyHash: 'ab'.repeat(32), inputsHash: null,
+    };
+    expect(canonicalHeader(h, 7)).toBe(canonicalize(headerObject(h, 7)));
+    expect(canonicalHeader({ ...h, tenant: 42 as unknown as string }, 7)).toBe(canonicalize(headerObject({ ...h, tenant: 42 as unknown as string }, 7)));
+  });
 });

@@ -34,7 +34,12 @@ function key(k: string): string {
   return v;
 }
 
+/** Characters JSON escapes, and surrogates (which must be checked for pairing). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function str(s: string): string {
+  // Most strings need no escaping and hold no surrogates: quote them directly.
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw new InvalidRequestError('canonical JSON: a string holds a lone UTF-16 surrogate (RFC 8785 §3.2.2.2)');
   return JSON.stringify(s);
 }
@@ -62,7 +67,13 @@ function write(v: unknown): string {
       }
       if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return write((v as { toJSON: () => unknown }).toJSON());
       const o = v as Record<string, unknown>;
-      const keys = Object.keys(o).sort();
+      const keys = Object.keys(o);
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys.sort();
+          break;
+        }
+      }
       let out = '{';
       let first = true;
       for (const k of keys) {

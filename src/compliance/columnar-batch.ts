@@ -3,7 +3,8 @@
  * it crosses to the audit worker by structured clone with no JSON to parse and no object per
  * record, and binds straight into multi-row INSERTs.
  */
-import { chainRecords, type AppendResult, type ChainHead, type PreparedBatch, type PreparedRecord } from './prepare-records.js';
+import type { AppendResult, ChainHead, PreparedBatch, PreparedRecord } from './prepare-records.js';
+import { canonicalHeader, chainHash, type RecordHeader } from './record-hash.js';
 import type { NewSubjectKeyRow } from './subject-keyring.js';
 
 /** Column arrays of a batch; every array has `n` entries. */
@@ -71,9 +72,66 @@ export function toColumns(b: PreparedBatch): ColumnarBatch {
   return { n, cols: c, newKeys: b.newKeys, want: b.want, ...(b.chainedAfter ? { chainedAfter: b.chainedAfter } : {}) };
 }
 
+/** Writes a prepared record into row `i` of the columns (its header, payload texts and hashes). */
+export function setRecord(c: BatchColumns, i: number, r: PreparedRecord): void {
+  const h = r.header;
+  c.id[i] = h.id;
+  c.ts[i] = h.ts;
+  c.tenant[i] = h.tenant;
+  c.kind[i] = h.kind;
+  c.actorKind[i] = h.actorKind;
+  c.actorId[i] = h.actorId;
+  c.agent[i] = h.agent;
+  c.requestId[i] = h.requestId;
+  c.session[i] = h.session;
+  c.traceId[i] = h.traceId;
+  c.subjectRef[i] = h.subjectRef;
+  c.class[i] = h.class;
+  c.bodyHash[i] = h.bodyHash;
+  c.inputsHash[i] = h.inputsHash;
+  c.body[i] = r.body;
+  c.inputs[i] = r.inputs;
+}
+
 /**
- * Keeps the writer's chaining when it was done after `head`, else chains the columns again (from
- * rebuilt headers). Fills `seq`/`hash` and returns the append result.
+ * Numbers the first `n` rows after `head` and chains their hashes ({@link chainHash} over
+ * {@link canonicalHeader}, as {@link chainRecords} does for records), filling `seq` and `hash`.
+ * Returns the new head; `raw`, when given, receives each hash as bytes (for the Merkle frontier).
+ */
+export function chainColumns(c: BatchColumns, n: number, head: ChainHead, raw?: Buffer[]): ChainHead {
+  let prev: Buffer = Buffer.from(head.hash, 'hex');
+  let seq = head.seq;
+  const h: RecordHeader = {
+    id: '', ts: 0, tenant: '', kind: '', actorKind: '', actorId: '', agent: null, requestId: null, session: null, traceId: null, subjectRef: null, class: '', bodyHash: '', inputsHash: null,
+  };
+  for (let i = 0; i < n; i++) {
+    h.id = c.id[i]!;
+    h.ts = c.ts[i]!;
+    h.tenant = c.tenant[i]!;
+    h.kind = c.kind[i]!;
+    h.actorKind = c.actorKind[i]!;
+    h.actorId = c.actorId[i]!;
+    h.agent = c.agent[i]!;
+    h.requestId = c.requestId[i]!;
+    h.session = c.session[i]!;
+    h.traceId = c.traceId[i]!;
+    h.subjectRef = c.subjectRef[i]!;
+    h.class = c.class[i]!;
+    h.bodyHash = c.bodyHash[i]!;
+    h.inputsHash = c.inputsHash[i]!;
+    seq++;
+    const hash = chainHash(prev, canonicalHeader(h, seq));
+    c.seq[i] = seq;
+    c.hash[i] = hash.toString('hex');
+    raw?.push(hash);
+    prev = hash;
+  }
+  return n ? { seq, hash: c.hash[n - 1]! } : head;
+}
+
+/**
+ * Keeps the writer's chaining when it was done after `head`, else chains the columns again.
+ * Fills `seq`/`hash` and returns the append result.
  */
 export function chainColumnsUnderLock(b: ColumnarBatch, head: ChainHead): AppendResult {
   const c = b.cols;
@@ -81,22 +139,7 @@ export function chainColumnsUnderLock(b: ColumnarBatch, head: ChainHead): Append
   let rechained = false;
   if (!(pre && pre.seq === head.seq && pre.hash === head.hash)) {
     rechained = true;
-    const records: PreparedRecord[] = new Array(b.n);
-    for (let i = 0; i < b.n; i++) {
-      records[i] = {
-        header: {
-          id: c.id[i]!, ts: c.ts[i]!, tenant: c.tenant[i]!, kind: c.kind[i]!, actorKind: c.actorKind[i]!, actorId: c.actorId[i]!, agent: c.agent[i]!,
-          requestId: c.requestId[i]!, session: c.session[i]!, traceId: c.traceId[i]!, subjectRef: c.subjectRef[i]!, class: c.class[i]!,
-          bodyHash: c.bodyHash[i]!, inputsHash: c.inputsHash[i]!,
-        },
-        body: '', inputs: null,
-      };
-    }
-    const { rows } = chainRecords(records, head);
-    for (let i = 0; i < b.n; i++) {
-      c.seq[i] = rows[i]!.seq;
-      c.hash[i] = rows[i]!.hash;
-    }
+    chainColumns(c, b.n, head);
   }
   return {
     receipts: b.want.map((i) => ({ id: c.id[i]!, seq: c.seq[i]!, hash: c.hash[i]! })),

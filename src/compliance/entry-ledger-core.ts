@@ -8,17 +8,17 @@
  */
 import type Database from 'better-sqlite3';
 import type { Checkpoint } from './checkpoint.js';
-import { toColumns } from './columnar-batch.js';
+import { chainColumns, setRecord, type BatchColumns } from './columnar-batch.js';
 import { decodeEntries } from './entry-codec.js';
 import type { AuditSigner } from './key-material.js';
-import type { AuditReceipt } from './audit-types.js';
-import { chainRecords, prepareRecords, subjectRefsNeeded, type AppendResult } from './prepare-records.js';
+import { prepareRecords, subjectRefsNeeded, type AppendResult } from './prepare-records.js';
 import type { SubjectKey } from './subject-crypto.js';
 import type { NewSubjectKeyRow } from './subject-keyring.js';
 import { SqliteLedgerCore } from './sqlite-ledger-core.js';
 import { SqliteSubjectKeys } from './sqlite-subject-keys.js';
+import { toWireBatch, type WireBatch } from './wire-codec.js';
 
-/** Entries decoded, prepared and inserted at a time within a batch's transaction. */
+/** Entries that came as JSON decoded and prepared at a time within a batch's transaction. */
 const SLICE = 256;
 
 /** Prepares, chains and commits entry batches on one SQLite connection. */
@@ -37,27 +37,32 @@ export class EntryLedgerCore {
   }
 
   /**
-   * Commits a batch of entries encoded by `encodeEntry` (all or nothing). `want` lists the indexes
-   * whose receipts the caller waits for (ascending). Throws (after rolling back) when the batch
-   * cannot be stored. The batch is decoded, prepared, chained and inserted in slices inside its one
-   * transaction, so only a slice's objects are alive at a time (cheaper garbage collection).
+   * Commits a batch of entries encoded by `encodeEntry` (all or nothing); see {@link appendWire}.
    */
   appendEntries(items: readonly string[], want: number[]): AppendResult {
+    return this.appendWire(toWireBatch(items), want);
+  }
+
+  /**
+   * Commits a wire batch (all or nothing). `want` lists the indexes whose receipts the caller waits
+   * for (ascending). Throws (after rolling back) when the batch cannot be stored. Entries that came
+   * as JSON text are decoded and prepared in slices (only a slice's objects alive at a time); the
+   * others come canonicalised and hashed. Then the batch is chained after the head read under the
+   * lock and inserted.
+   */
+  appendWire(b: WireBatch, want: number[]): AppendResult {
     this.core.begin();
     try {
       const before = this.core.head();
-      let head = before;
+      const n = b.n;
+      const cols: BatchColumns = { ...b, subjectRef: new Array<string | null>(n).fill(null), seq: new Array<number>(n), hash: new Array<string>(n) };
       const used = new Map<string, SubjectKey>();
       const subjectsAll = new Map<string, string>();
       const created: NewSubjectKeyRow[] = [];
-      const receipts: AuditReceipt[] = [];
-      const raw: Buffer[] = [];
-      let w = 0;
-      for (let at = 0; at < items.length; at += SLICE) {
-        const to = Math.min(items.length, at + SLICE);
-        const entries = decodeEntries(items, at, to);
+      for (let at = 0; at < b.raw.length; at += SLICE) {
+        const to = Math.min(b.raw.length, at + SLICE);
+        const entries = decodeEntries(b.raw, at, to);
         const subjects = subjectRefsNeeded(entries, this.master);
-        let newKeys: NewSubjectKeyRow[] = [];
         if (subjects.size) {
           // Subjects met in an earlier slice keep the key resolved there.
           const fresh = new Map<string, string>();
@@ -68,19 +73,16 @@ export class EntryLedgerCore {
           const resolved = this.keys.resolveBegun(fresh, this.now());
           for (const [ref, k] of resolved.keys) used.set(ref, k);
           for (const k of resolved.created) created.push(k);
-          newKeys = resolved.created;
         }
         const records = prepareRecords(entries, this.master, (ref) => used.get(ref)!, subjects);
-        chainRecords(records, head, raw);
-        const sliceWant: number[] = [];
-        while (w < want.length && want[w]! < to) sliceWant.push(want[w++]! - at);
-        const part = this.core.insertBegun(toColumns({ records, newKeys, want: sliceWant, chainedAfter: head }), head);
-        for (const r of part.receipts) receipts.push(r);
-        head = part.head;
+        for (let k = 0; k < records.length; k++) setRecord(cols, b.rawAt[at + k]!, records[k]!);
       }
+      const raw: Buffer[] = [];
+      const head = chainColumns(cols, n, before, raw);
+      const result = this.core.insertBegun({ n, cols, newKeys: created, want, chainedAfter: before }, before);
       this.core.commitBegun(before, raw);
       this.keys.committed(subjectsAll, { keys: used, created });
-      return { receipts, head, rechained: false };
+      return { receipts: result.receipts, head, rechained: false };
     } catch (e) {
       this.core.failed();
       throw e;

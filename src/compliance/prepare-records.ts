@@ -77,6 +77,11 @@ export function subjectRefsNeeded(entries: readonly StampedEntry[], master: Buff
   return out;
 }
 
+/** The canonical JSON of an entry's body part (what `body_hash` covers). */
+export function bodyPart(e: AuditEntry): string {
+  return canonicalPart({ decision: e.decision, outcome: e.outcome, cost_micros: e.costMicros, detail: e.detail });
+}
+
 /**
  * Prepares entries. `keyFor(subjectRef)` must return the subject's active key (the appender creates
  * missing ones first, see {@link subjectRefsNeeded}); `subjectRefs` are references already computed for
@@ -94,7 +99,7 @@ export function prepareRecords(
     const e = st.entry.digests === undefined ? st.entry : resolveDigests(st.entry);
     const subject = dataSubjectOf(st);
     const ref = subject === null ? null : (subjectRefs?.get(subject) ?? subjectRef(master, subject));
-    const body = canonicalPart({ decision: e.decision, outcome: e.outcome, cost_micros: e.costMicros, detail: e.detail });
+    const body = bodyPart(e);
     let inputs: string | null = null;
     if (e.inputs !== undefined || e.personal !== undefined) {
       inputs = canonicalPart({ inputs: e.inputs, personal: e.personal ? encryptPersonal(keyFor(ref!), st.id, e.personal) : undefined });

@@ -37,10 +37,13 @@ export class SqliteLedgerCore {
     private readonly signer: AuditSigner,
   ) {
     const rec = '(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)';
-    this.insRecord = db.prepare(`INSERT INTO audit_records ${RECORD_COLS} VALUES ${rec}`);
-    this.insRecords = db.prepare(`INSERT INTO audit_records ${RECORD_COLS} VALUES ${Array(ROWS_PER_STATEMENT).fill(rec).join(',')}`);
-    this.insPayload = db.prepare('INSERT INTO audit_payloads (seq,body,inputs) VALUES (?,?,?)');
-    this.insPayloads = db.prepare(`INSERT INTO audit_payloads (seq,body,inputs) VALUES ${Array(ROWS_PER_STATEMENT).fill('(?,?,?)').join(',')}`);
+    // OR ROLLBACK: a failed insert ends the whole transaction (which the caller rolls back anyway);
+    // with the default ABORT a multi-row statement writes a statement journal for every page it touches.
+    const ins = 'INSERT OR ROLLBACK INTO';
+    this.insRecord = db.prepare(`${ins} audit_records ${RECORD_COLS} VALUES ${rec}`);
+    this.insRecords = db.prepare(`${ins} audit_records ${RECORD_COLS} VALUES ${Array(ROWS_PER_STATEMENT).fill(rec).join(',')}`);
+    this.insPayload = db.prepare(`${ins} audit_payloads (seq,body,inputs) VALUES (?,?,?)`);
+    this.insPayloads = db.prepare(`${ins} audit_payloads (seq,body,inputs) VALUES ${Array(ROWS_PER_STATEMENT).fill('(?,?,?)').join(',')}`);
     this.selHead = db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
     this.insKey = db.prepare('INSERT INTO audit_subject_keys (kid,subject_ref,wrapped,created_at,erased_at) VALUES (?,?,?,?,NULL)');
   }

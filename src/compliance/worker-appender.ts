@@ -1,7 +1,8 @@
 /**
  * The main-thread side of the audit worker (see audit-worker.ts): an {@link EntrySink} whose
- * `encode()` is one `JSON.stringify` of the entry and whose `write()` posts the batch in one message;
- * canonical JSON, hashing, encryption, chaining and the insert all happen on the worker. Returns
+ * `encode()` canonicalises the entry where it is in hand ({@link encodeWire}) and whose `write()`
+ * posts the batch as columns in one message; hashing, encryption, chaining and the insert happen on
+ * the worker. Returns
  * null when the compiled worker is not available (e.g. running from TypeScript sources under
  * vitest); callers then prepare in-thread ({@link PreparingSink}).
  */
@@ -10,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors.js';
 import type { Checkpoint } from './checkpoint.js';
-import { encodeEntry } from './entry-codec.js';
 import type { EntrySink } from './entry-sink.js';
 import { privatePemOf, type AuditSigner } from './key-material.js';
 import type { SqliteSync } from './ledger-appender.js';
 import type { AppendResult } from './prepare-records.js';
+import { encodeWire, toWireBatch, type WireBatch, type WireItem } from './wire-codec.js';
 
 /** Options of {@link startAuditWorker}. */
 export interface AuditWorkerOptions {
@@ -25,7 +26,7 @@ export interface AuditWorkerOptions {
 }
 
 /** Starts the audit worker for a SQLite file, or returns null when it cannot run here. */
-export function startAuditWorker(file: string, signer: AuditSigner, master: Buffer, opts: AuditWorkerOptions = {}): EntrySink<string> | null {
+export function startAuditWorker(file: string, signer: AuditSigner, master: Buffer, opts: AuditWorkerOptions = {}): EntrySink<WireItem> | null {
   const url = opts.workerUrl ?? new URL('./audit-worker.js', import.meta.url);
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
   const worker = new Worker(url, {
@@ -52,7 +53,7 @@ export function startAuditWorker(file: string, signer: AuditSigner, master: Buff
   });
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new InternalError(`the audit worker exited with code ${code}`)));
-  const call = <T>(msg: { op: 'append'; items: string[]; want: number[] } | { op: 'checkpoint'; now: number }): Promise<T> => {
+  const call = <T>(msg: { op: 'append'; batch: WireBatch; want: number[] } | { op: 'checkpoint'; now: number }): Promise<T> => {
     if (dead) return Promise.reject(dead);
     const id = next++;
     return new Promise<T>((resolve, reject) => {
@@ -62,10 +63,12 @@ export function startAuditWorker(file: string, signer: AuditSigner, master: Buff
     });
   };
   return {
-    maxInFlight: 2,
-    encode: encodeEntry,
-    // The batch's strings in one message: copying them is cheaper than joining them first.
-    write: (items: string[], want: number[]) => call<AppendResult>({ op: 'append', items, want }),
+    // Batches go to the worker as soon as they are cut: a backlog waits in the worker's message queue
+    // (serialised, outside the JS heap) rather than as objects the main thread's GC keeps copying.
+    // At most this many batches (x batchSize records) are in flight; the worker commits them in order.
+    maxInFlight: 16,
+    encode: encodeWire,
+    write: (items: WireItem[], want: number[]) => call<AppendResult>({ op: 'append', batch: toWireBatch(items), want }),
     checkpoint: (now: number) => call<Checkpoint | null>({ op: 'checkpoint', now }),
     forget(refs: string[]) {
       if (!dead) worker.postMessage({ op: 'forget', refs });
