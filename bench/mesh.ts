@@ -26,14 +26,11 @@ import { Children, type StartedChild } from './support/children.js';
 import { loadRoutingSet, scoreRoutingSet, type RoutingSet } from '../src/mesh/routing/routing-set.js';
 import { SkillIndex } from '../src/mesh/routing/skill-index.js';
 import { DEFAULT_MESH_SPEC } from '../src/mesh/mesh-spec.js';
+import { benchArgs } from './support/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { opt } = benchArgs();
 const durationMs = Number(opt('duration') ?? 3000);
 const rounds = Number(opt('rounds') ?? 2);
 const children = new Children();

@@ -18,15 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { loadRoutingSet, type RoutingSet } from '../src/mesh/routing/routing-set.js';
 import { SkillIndex } from '../src/mesh/routing/skill-index.js';
 import { DEFAULT_MESH_SPEC } from '../src/mesh/mesh-spec.js';
+import { benchArgs } from './support/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const args = process.argv.slice(2);
-const flag = (name: string): boolean => args.includes(`--${name}`);
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, opt, flag } = benchArgs();
 const files = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1] === '--threshold'));
 const paths = files.length
   ? files.map((f) => resolve(process.cwd(), f))

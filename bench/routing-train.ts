@@ -17,14 +17,11 @@ import { loadRoutingSet } from '../src/mesh/routing/routing-set.js';
 import { SkillIndex } from '../src/mesh/routing/skill-index.js';
 import { confidences, FEATURE_NAMES, logit } from '../src/mesh/routing/calibration.js';
 import { DEFAULT_MESH_SPEC } from '../src/mesh/mesh-spec.js';
+import { benchArgs } from './support/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const { args, opt } = benchArgs();
 const lambda = Number(opt('lambda') ?? 0.001);
 const threshold = DEFAULT_MESH_SPEC.routing.threshold;
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
