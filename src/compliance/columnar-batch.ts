@@ -49,23 +49,7 @@ export function toColumns(b: PreparedBatch): ColumnarBatch {
   };
   for (let i = 0; i < n; i++) {
     const r = b.records[i]! as PreparedRecord & { seq?: number; hash?: string };
-    const h = r.header;
-    c.id[i] = h.id;
-    c.ts[i] = h.ts;
-    c.tenant[i] = h.tenant;
-    c.kind[i] = h.kind;
-    c.actorKind[i] = h.actorKind;
-    c.actorId[i] = h.actorId;
-    c.agent[i] = h.agent;
-    c.requestId[i] = h.requestId;
-    c.session[i] = h.session;
-    c.traceId[i] = h.traceId;
-    c.subjectRef[i] = h.subjectRef;
-    c.class[i] = h.class;
-    c.bodyHash[i] = h.bodyHash;
-    c.inputsHash[i] = h.inputsHash;
-    c.body[i] = r.body;
-    c.inputs[i] = r.inputs;
+    setRecord(c, i, r);
     c.seq[i] = r.seq ?? 0;
     c.hash[i] = r.hash ?? '';
   }

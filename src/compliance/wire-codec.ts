@@ -11,6 +11,7 @@
  * ({@link encodeEntry}) and are prepared on the worker from it, as before: the ledger's bytes do not
  * depend on the path an entry took.
  */
+import type { BatchColumns } from './columnar-batch.js';
 import type { AuditEntry } from './audit-types.js';
 import { defaultRecordClass } from './audit-types.js';
 import { encodeEntry } from './entry-codec.js';
@@ -44,23 +45,8 @@ export interface WireRecord {
 export type WireItem = WireRecord | string;
 
 /** A batch of wire items as columns; the entries at `rawAt` travel as JSON text in `raw` (their column slots hold placeholders). */
-export interface WireBatch {
+export interface WireBatch extends Omit<BatchColumns, 'subjectRef' | 'seq' | 'hash'> {
   n: number;
-  id: string[];
-  ts: number[];
-  tenant: string[];
-  kind: string[];
-  actorKind: string[];
-  actorId: string[];
-  agent: (string | null)[];
-  requestId: (string | null)[];
-  session: (string | null)[];
-  traceId: (string | null)[];
-  class: string[];
-  body: string[];
-  inputs: (string | null)[];
-  bodyHash: string[];
-  inputsHash: (string | null)[];
   /** JSON texts ({@link encodeEntry}) of the entries the producer did not canonicalise… */
   raw: string[];
   /** …and their indexes in the batch, ascending. */
