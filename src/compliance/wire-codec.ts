@@ -16,29 +16,14 @@ import type { AuditEntry } from './audit-types.js';
 import { defaultRecordClass } from './audit-types.js';
 import { encodeEntry } from './entry-codec.js';
 import { bodyPart, type StampedEntry } from './prepare-records.js';
-import { canonicalPart, partHash } from './record-hash.js';
+import { canonicalPart, partHash, type RecordHeader } from './record-hash.js';
 
 /** An entry canonicalised by the producer (see the module comment). */
-export interface WireRecord {
-  id: string;
-  ts: number;
-  tenant: string;
-  kind: string;
-  actorKind: string;
-  actorId: string;
-  agent: string | null;
-  requestId: string | null;
-  session: string | null;
-  traceId: string | null;
-  class: string;
-  /** Canonical JSON of the body part. */
+export interface WireRecord extends Omit<RecordHeader, 'subjectRef'> {
+  /** Canonical JSON of the body part (`bodyHash` is its SHA-256). */
   body: string;
-  /** Canonical JSON of the inputs part, or null when the entry has no inputs. */
+  /** Canonical JSON of the inputs part, or null when the entry has no inputs (`inputsHash` likewise). */
   inputs: string | null;
-  /** Hex SHA-256 of `body`. */
-  bodyHash: string;
-  /** Hex SHA-256 of `inputs`, or null. */
-  inputsHash: string | null;
 }
 
 /** What the writer buffers for the worker: a canonicalised record, or an entry's JSON text. */
