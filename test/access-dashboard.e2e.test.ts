@@ -9,27 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDaca } from '../src/server/serve.js';
 import { ensureUiBuilt, launchChromium } from './support/browser.js';
 import { post, startTestDaca, TEST_ADMIN_KEY } from './support/in-process-daca.js';
+import { twoTenantSpec } from './support/two-tenants.js';
 
 const KA = 'dk-dash-acme-agent-key-00000000000';
 const KB = 'dk-dash-globex-agent-key-000000000';
-const SPEC = `
-providers:
-  sim: { kind: sim }
-models:
-  small: { provider: sim, upstream: sim-small, price: { input: 1, output: 2 } }
-tenants:
-  acme: {}
-  globex: {}
-teams:
-  a-team: { tenant: acme }
-  b-team: { tenant: globex }
-agents:
-  acme-bot: { team: a-team }
-  globex-bot: { team: b-team }
-keys:
-  ka: { value: "${KA}", agent: acme-bot }
-  kb: { value: "${KB}", agent: globex-bot }
-`;
+const SPEC = twoTenantSpec({ agent: 'acme-bot', key: KA }, { agent: 'globex-bot', key: KB });
 
 let d: RunningDaca;
 let browser: Browser;

@@ -9,34 +9,22 @@ import type { RunningDaca } from '../src/server/serve.js';
 import { decide, groupOf } from '../src/server/access/permissions.js';
 import { ROLES, type Role } from '../src/identity/roles.js';
 import { post, startTestDaca, TEST_ADMIN_KEY } from './support/in-process-daca.js';
+import { twoTenantSpec } from './support/two-tenants.js';
 
 const KA = 'dk-access-acme-agent-key-0000000000';
 const KB = 'dk-access-globex-agent-key-00000000';
-const SPEC = `
-providers:
-  sim: { kind: sim }
-models:
-  small: { provider: sim, upstream: sim-small, price: { input: 1, output: 2 } }
-tenants:
-  acme: {}
-  globex: {}
-teams:
-  a-team: { tenant: acme }
-  b-team: { tenant: globex }
-agents:
-  a-bot: { team: a-team }
-  b-bot: { team: b-team }
-keys:
-  ka: { value: "${KA}", agent: a-bot }
-  kb: { value: "${KB}", agent: b-bot }
-budgets:
+const SPEC = twoTenantSpec(
+  { agent: 'a-bot', key: KA },
+  { agent: 'b-bot', key: KB },
+  `budgets:
   - { scope: agent, limit_usd: 100, window: day }
 guardrails:
   policy: { actions: { pii: log } }
 approvals:
   rules:
     flagged: { guardrails: ["*"] }
-`;
+`,
+);
 
 let d: RunningDaca;
 /** Acme keys per role, plus a globex operator and an acme tenant admin. */
