@@ -100,9 +100,11 @@ function runChild(args: string[], env: Record<string, string>): Promise<{ code: 
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  let wall = 0;
+  child.once('exit', () => (wall = (performance.now() - t0) / 1000));
   return new Promise((res) =>
-    child.on('exit', (code) => {
-      const wall = (performance.now() - t0) / 1000;
+    // 'close', not 'exit': the process can exit before its piped output has been read.
+    child.once('close', (code) => {
       let rssKb = 0;
       try {
         rssKb = Number(readFileSync(rssFile, 'utf8'));

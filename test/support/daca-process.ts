@@ -79,7 +79,8 @@ export function runDaca(args: string[], opts: { cwd?: string; env?: Record<strin
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.once('exit', (code) => res({ code, stdout, stderr }));
+    // 'close', not 'exit': the process can exit before its piped output has been read.
+    p.once('close', (code) => res({ code, stdout, stderr }));
   });
 }
 
