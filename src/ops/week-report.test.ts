@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderWeekReport } from './week-report.js';
+import { lineChart, renderWeekReport } from './week-report.js';
 
 describe('renderWeekReport', () => {
   it('draws the charts and lists actions and incidents, escaped', () => {
@@ -18,5 +18,18 @@ describe('renderWeekReport', () => {
     expect(html).toContain('■ mediator');
     expect(html).toContain('<td>day 1 01:00</td><td>spawn</td><td>mediator</td><td>spawned 3 mediators: queue 340 &gt; 50</td>');
     expect(html).toContain('<td>day 2 01:00</td><td>provider outage</td>');
+  });
+
+  it('labels only the days on the chart and gives counts whole-number ticks', () => {
+    const xs = [0, 24, 48];
+    const svg = lineChart('needs', xs, [{ name: 'needs', ys: [0, 400, 1600] }], { yMin: 0 });
+    expect(svg).toContain('>day 1<');
+    expect(svg).toContain('>day 2<');
+    expect(svg).not.toContain('>day 3<'); // x ends where day 2 ends: its closing gridline has no label
+    expect(svg.match(/<line x1="[\d.]+" x2="[\d.]+" y1="24" y2="192" stroke="#ddd"\/>/g)?.length).toBe(3);
+    expect(svg).toContain('>0</text>');
+    expect(svg).not.toContain('0.000');
+    const shares = lineChart('attainment', xs, [{ name: 'a', ys: [0.9, 0.95, 1] }], { yMin: 0.8, yMax: 1 });
+    expect(shares).toContain('>0.950</text>');
   });
 });

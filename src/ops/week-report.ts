@@ -49,11 +49,16 @@ export function lineChart(title: string, xs: number[], series: { name: string; y
   const y = (v: number): number => T + (1 - (v - yMin) / (yMax - yMin || 1)) * (H - T - B);
   const lines = series.map((s, i) => `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.6" points="${s.ys.map((v, j) => `${x(xs[j]!).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
   const legend = series.map((s, i) => `<text x="${L + 10 + i * 160}" y="14" fill="${COLORS[i % COLORS.length]}" font-size="12">■ ${esc(s.name)}</text>`);
+  // as many decimals as the axis' span needs: counts read 0, 419, 837…; shares 0.950, 0.975…
+  const span = yMax - yMin;
+  const decimals = span >= 50 ? 0 : span >= 5 ? 1 : span >= 0.5 ? 2 : 3;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const v = yMin + f * (yMax - yMin);
-    return `<line x1="${L}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${L - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)}</text>`;
+    return `<line x1="${L}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${L - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${v.toFixed(decimals)}</text>`;
   });
-  const days = Array.from({ length: Math.floor(xMax / 24) + 1 }, (_, d) => `<line x1="${x(d * 24)}" x2="${x(d * 24)}" y1="${T}" y2="${H - B}" stroke="#ddd"/><text x="${x(d * 24) + 3}" y="${H - 10}" font-size="10">day ${d + 1}</text>`);
+  // a gridline at each day's start; a day's label only when the day is on the chart (the last
+  // gridline closes the final day and would label a day that is not there)
+  const days = Array.from({ length: Math.floor(xMax / 24) + 1 }, (_, d) => `<line x1="${x(d * 24)}" x2="${x(d * 24)}" y1="${T}" y2="${H - B}" stroke="#ddd"/>${d * 24 < xMax ? `<text x="${x(d * 24) + 3}" y="${H - 10}" font-size="10">day ${d + 1}</text>` : ''}`);
   return `<h3>${esc(title)}</h3><svg width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">${ticks.join('')}${days.join('')}${lines.join('')}${legend.join('')}</svg>`;
 }
 
