@@ -3,7 +3,7 @@
  * same queries on SQLite and PostgreSQL. State changes are conditional updates, so two nodes can
  * never both decide, or both redeem, one approval.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { StoreDatabase } from '../../store/db-schema.js';
 import type { Store } from '../../store/types.js';
 import type { Approval, ApprovalFilter, ApprovalModifications, ApprovalStatus } from './approval-types.js';
@@ -76,16 +76,24 @@ export class ApprovalRepo {
 
   /** Inserts a new (pending) approval. */
   async insert(a: Approval): Promise<void> {
-    await this.db
-      .insertInto('approvals')
-      .values({
-        id: a.id, status: a.status, stage: a.stage, rule: a.ruleId, reason: a.reason,
-        key_id: a.subject.keyId, tenant: a.subject.tenant, team: a.subject.team, agent: a.subject.agent, session: a.subject.session,
-        model: a.model, request_hash: a.requestHash, request: JSON.stringify(a.request), result: a.result ? JSON.stringify(a.result) : null,
-        estimated_cost_micros: a.estimatedCostMicros, created_at: a.createdAt, expires_at: a.expiresAt,
-        decided_at: null, decided_by: null, decided_key: null, note: null, modifications: null, consumed_at: null,
-      })
-      .execute();
+    await this.db.insertInto('approvals').values(this.row(a)).execute();
+  }
+
+  /** Inserts a new approval unless one with its id exists (on any node); true when inserted. */
+  async insertIfAbsent(a: Approval): Promise<boolean> {
+    const r = await this.db.insertInto('approvals').values(this.row(a)).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** The row of an approval as stored. */
+  private row(a: Approval): Insertable<ApprovalsTable> {
+    return {
+      id: a.id, status: a.status, stage: a.stage, rule: a.ruleId, reason: a.reason,
+      key_id: a.subject.keyId, tenant: a.subject.tenant, team: a.subject.team, agent: a.subject.agent, session: a.subject.session,
+      model: a.model, request_hash: a.requestHash, request: JSON.stringify(a.request), result: a.result ? JSON.stringify(a.result) : null,
+      estimated_cost_micros: a.estimatedCostMicros, created_at: a.createdAt, expires_at: a.expiresAt,
+      decided_at: null, decided_by: null, decided_key: null, note: null, modifications: null, consumed_at: null,
+    };
   }
 
   /** One approval, or undefined. */

@@ -105,6 +105,18 @@ export function describeApprovalSuite(engine: string, open: () => Promise<Store>
       await expect(svc.decide(a.id, { decision: 'reject', approver })).rejects.toBeInstanceOf(ConflictError);
     });
 
+    it('requestOnce inserts one approval per id, however many callers race for it', async () => {
+      const id = `apr_once_${engine}_${t}`;
+      const m = { ruleId: 'big-spend', reason: 'a goal asks for a person' };
+      const other = new ApprovalService({ store, spec: APPROVAL_TEST_SPEC, now: clock }); // another node
+      const all = await Promise.all([svc, other, svc, other].map((x) => x.requestOnce(id, approvalCtx(), m)));
+      expect(all.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(all.map((r) => r.approval.id))).toEqual(new Set([id]));
+      expect((await svc.list({ limit: 1000 })).filter((a) => a.id === id)).toHaveLength(1);
+      await svc.decide(id, { decision: 'reject', approver });
+      expect(await other.requestOnce(id, approvalCtx(), m)).toMatchObject({ created: false, approval: { id, status: 'rejected' } });
+    });
+
     it('a rejection is a 403 naming the approver; an unknown id is refused', async () => {
       const ctx = approvalCtx({ estimatedCostMicros: 900_000 }, 'reject me');
       const a = await svc.request(ctx);

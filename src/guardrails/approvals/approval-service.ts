@@ -59,14 +59,33 @@ export class ApprovalService {
 
   /** Stores a pending approval for `ctx` (evaluating the rules when no match is given). */
   async request(ctx: ApprovalContext, match?: ApprovalMatch): Promise<Approval> {
+    const a = this.pendingApproval(ctx, match, `apr_${randomUUID().replaceAll('-', '')}`);
+    await this.repo.insert(a);
+    return a;
+  }
+
+  /**
+   * Like {@link ApprovalService.request} with a caller-chosen id, once across nodes: when an
+   * approval with that id exists already (whatever its status), it is returned with
+   * `created: false`.
+   */
+  async requestOnce(id: string, ctx: ApprovalContext, match: ApprovalMatch): Promise<{ approval: Approval; created: boolean }> {
+    const a = this.pendingApproval(ctx, match, id);
+    if (await this.repo.insertIfAbsent(a)) return { approval: a, created: true };
+    const theirs = await this.repo.get(id);
+    if (!theirs) throw new InternalError(`approval '${id}' was neither inserted nor found`);
+    return { approval: theirs, created: false };
+  }
+
+  private pendingApproval(ctx: ApprovalContext, match: ApprovalMatch | undefined, id: string): Approval {
     const m = match ?? this.evaluate(ctx);
     if (!m) throw new InternalError('approval requested for a context no rule matches');
     const now = this.now();
     const req: ApprovalRequestView = { model: ctx.request.model, messages: ctx.request.messages };
     if (ctx.request.tools) req.tools = ctx.request.tools;
     if (ctx.request.max_tokens !== undefined) req.max_tokens = ctx.request.max_tokens;
-    const a: Approval = {
-      id: `apr_${randomUUID().replaceAll('-', '')}`,
+    return {
+      id,
       status: 'pending',
       stage: ctx.toolCalls ? 'tool_calls' : 'request',
       ruleId: m.ruleId,
@@ -81,8 +100,6 @@ export class ApprovalService {
       expiresAt: now + (m.expireAfterMs ?? this.opts.spec.approvals.expire_after),
       decidedAt: null, decidedBy: null, decidedKey: null, note: null, modifications: null, consumedAt: null,
     };
-    await this.repo.insert(a);
-    return a;
   }
 
   /** One approval. @throws NotFoundError */

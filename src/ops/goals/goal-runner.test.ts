@@ -61,6 +61,22 @@ describe('GoalRunner', () => {
     expect((await s.observability.alerts.list({ state: 'firing' })).filter((a) => a.rule === 'goal:spend')).toEqual([]);
   });
 
+  it('asks for one approval when two nodes escalate the same goal at once', async () => {
+    // two controllers on one store, as on two nodes of a cluster; a goal of its own (`race`), past its target
+    const spec = (): Pick<Spec, 'goals'> => ({ goals: { race: { ...s.spec.spec.goals.spend!, actions: [] } } });
+    const client = new GatewayModelClient(s.gateway);
+    await client.chat({ tenant: 'acme', team: 'ops', agent: 'writer', session: null }, { model: 'small', max_tokens: 40, messages: [{ role: 'user', content: 'hello [sim:tokens=30]' }] });
+    const a = runner(Date.now, spec);
+    const b = runner(Date.now, spec);
+    const [[ga], [gb]] = await Promise.all([a.evaluate(), b.evaluate()]);
+    expect(ga!.escalation).not.toBeNull();
+    expect(gb!.escalation).toEqual(ga!.escalation);
+    expect((await s.engines.approvals.list({ limit: 1000 })).filter((x) => x.ruleId === 'goal:race')).toHaveLength(1);
+    expect([...a.actions, ...b.actions].filter((x) => x.kind === 'approval')).toHaveLength(1);
+    expect((await s.observability.alerts.list({ state: 'firing' })).filter((x) => x.rule === 'goal:race')).toHaveLength(1);
+    await s.observability.alerts.clear('goal:race', 'race');
+  });
+
   it('lets go of a goal that left the spec: its deferred agents resume', async () => {
     let goals: Pick<Spec, 'goals'> = s.spec.spec;
     const r = runner(Date.now, () => goals);

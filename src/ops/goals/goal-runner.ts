@@ -59,7 +59,7 @@ export interface GoalRunnerDeps {
   meter: GoalMeter;
   now: () => number;
   alerts: Pick<AlertEngine, 'raise' | 'clear'>;
-  approvals: Pick<ApprovalService, 'request' | 'list'>;
+  approvals: Pick<ApprovalService, 'requestOnce'>;
   killSwitch: Pick<KillSwitch, 'suspend' | 'resume'>;
   /** Called with every action (the node appends it to the audit ledger). */
   onAction?: (a: GoalActionRecord) => void;
@@ -186,17 +186,19 @@ export class GoalRunner {
   private async escalate(id: string, g: GoalSpec, st: GoalState, now: number, why: string): Promise<void> {
     const message = `goal ${id} cannot be met inside its limits: ${why}`;
     const { alert, fired } = await this.deps.alerts.raise({ rule: `goal:${id}`, severity: 'critical', subjectId: id, value: st.last?.value ?? null, threshold: g.target, message });
-    const pending = (await this.deps.approvals.list({ status: 'pending', limit: 500 })).find((a) => a.ruleId === `goal:${id}`);
-    const approval = pending ?? (await this.deps.approvals.request(
+    // One approval per alert: its id comes from the alert's, which every node adopts from the
+    // store, so two nodes escalating at once insert one approval and the second adopts it.
+    const { approval, created } = await this.deps.approvals.requestOnce(
+      `apr_goal_${alert.id}`,
       {
         subject: { keyId: BY, tenant: g.scope.tenant ?? 'default', team: g.scope.team ?? '', agent: g.scope.agent ?? BY, session: null },
         request: { model: '(goal)', messages: [{ role: 'user', content: `Approve a change of limits for goal ${id}, or of the goal itself. ${message}` }] },
       },
       { ruleId: `goal:${id}`, reason: message },
-    ));
+    );
     st.escalation = { alert: alert.id, approval: approval.id, since: now };
     if (fired) this.record({ at: now, goal: id, kind: 'alert', target: `alert:${alert.id}`, explanation: message });
-    if (!pending) this.record({ at: now, goal: id, kind: 'approval', target: `approval:${approval.id}`, explanation: `asked a person to approve a change of limits or of the goal (approval ${approval.id})` });
+    if (created) this.record({ at: now, goal: id, kind: 'approval', target: `approval:${approval.id}`, explanation: `asked a person to approve a change of limits or of the goal (approval ${approval.id})` });
   }
 
   private async resumeDeferred(id: string, st: GoalState, now: number, why: string): Promise<void> {
