@@ -28,6 +28,7 @@ import { GatewayModelClient } from '../src/runtime/model-client.js';
 import type { AgentMessage } from '../src/runtime/types.js';
 import { createServices } from '../src/server/services.js';
 import { loadMarketSpec } from '../src/orchestration/marketplace/market-spec.js';
+import { quantileNearestRankSorted } from '../src/util/quantiles.js';
 
 const { values } = parseArgs({
   options: {
@@ -163,7 +164,7 @@ await finished;
 await pool.whenIdle();
 const live1 = pool.live();
 lat.sort((a, b) => a - b);
-const q = (p: number): number => lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)] ?? 0;
+const q = (p: number): number => quantileNearestRankSorted(lat, p) ?? 0;
 const rss2 = process.memoryUsage().rss / 1048576;
 
 // ── Baseline: the same state updates as plain calls on a Map ────────────────

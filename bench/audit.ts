@@ -24,6 +24,7 @@ import type { AuditEntry } from '../src/compliance/audit-types.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
+import { quantileFloorIndex } from '../src/util/quantiles.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number): number => {
@@ -56,10 +57,7 @@ function entry(i: number): AuditEntry {
   };
 }
 
-const pct = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
+const pct = (xs: number[], q: number): number => quantileFloorIndex(xs, q) ?? NaN;
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** CPU time of the whole process (every thread: the event loop and the audit worker) per batched record, µs. */

@@ -34,6 +34,7 @@ import type { ChatRequest } from '../src/providers/types.js';
 import { startDaca } from '../src/server/serve.js';
 import { parseSpecText } from '../src/spec/loader.js';
 import { DacaClient } from './cost/daca-client.js';
+import { quantileFloorIndex } from '../src/util/quantiles.js';
 import { generateWorkload, type CostTask } from './cost/workload.js';
 
 const KEY = 'dk-bench-cost-0123456789abcdef0123';
@@ -93,9 +94,9 @@ function passes(expected: string, output: string): boolean {
   return grader(expected).grade(ctx).pass;
 }
 
+/** Percentile `p` (0..1) of latencies, index ⌊p · n⌋ of the sorted values; 0 for none. */
 function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : 0;
+  return quantileFloorIndex(xs, p) ?? 0;
 }
 
 async function pool<T>(items: readonly T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {

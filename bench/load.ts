@@ -5,6 +5,7 @@
  * every arm of a comparison, so its own cost cancels out in differences and ratios.
  */
 import { Agent, request } from 'node:http';
+import { median, quantileFloorIndexSorted } from '../src/util/quantiles.js';
 
 /** One arm's figures. */
 export interface LoadResult {
@@ -28,9 +29,9 @@ export interface LoadSpec {
   ttfb?: boolean;
 }
 
+/** The `p`th percentile (0..100) of sorted latencies (index ⌊p/100 · n⌋); NaN for none. */
 function pct(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return quantileFloorIndexSorted(sorted, p / 100) ?? NaN;
 }
 
 /** Runs a closed loop at the given concurrency and returns its figures. */
@@ -78,22 +79,15 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return r;
 }
 
-/** Median of a non-empty list. */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** Several rounds of the same load as one result: requests and errors summed, rates and latencies their medians. */
 export function combineRounds(rs: readonly LoadResult[]): LoadResult {
   const out: LoadResult = {
     requests: rs.reduce((n, r) => n + r.requests, 0),
     errors: rs.reduce((n, r) => n + r.errors, 0),
-    rps: median(rs.map((r) => r.rps)),
-    p50_ms: median(rs.map((r) => r.p50_ms)),
-    p99_ms: median(rs.map((r) => r.p99_ms)),
+    rps: median(rs.map((r) => r.rps)) ?? NaN,
+    p50_ms: median(rs.map((r) => r.p50_ms)) ?? NaN,
+    p99_ms: median(rs.map((r) => r.p99_ms)) ?? NaN,
   };
-  if (rs[0]?.ttfb_p50_ms !== undefined) out.ttfb_p50_ms = median(rs.map((r) => r.ttfb_p50_ms!));
+  if (rs[0]?.ttfb_p50_ms !== undefined) out.ttfb_p50_ms = median(rs.map((r) => r.ttfb_p50_ms!)) ?? NaN;
   return out;
 }

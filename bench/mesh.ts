@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
-import { combineRounds as combine, median, runLoad, type LoadResult } from './load.js';
+import { median } from '../src/util/quantiles.js';
+import { combineRounds as combine, runLoad, type LoadResult } from './load.js';
 import { Children, type StartedChild } from './support/children.js';
 import { loadRoutingSet, scoreRoutingSet, type RoutingSet } from '../src/mesh/routing/routing-set.js';
 import { SkillIndex } from '../src/mesh/routing/skill-index.js';
@@ -73,7 +74,7 @@ function scoreRouting(): { accuracy: number; nearMisses: number; decisionP50Us: 
       }
   }
   log(`routing set: ${source} — ${skills} skills, ${routable} routable requests, ${near} near-misses`);
-  return { accuracy: routable ? right / routable : 1, nearMisses: near ? nearRouted / near : 0, decisionP50Us: median(times) };
+  return { accuracy: routable ? right / routable : 1, nearMisses: near ? nearRouted / near : 0, decisionP50Us: median(times) ?? NaN };
 }
 
 function rpcBody(text: string): string {
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     void t0;
   });
   const before = calls.filter((c) => c.end < killAt && c.ok).map((c) => c.end - c.start);
-  const baseline = median(before);
+  const baseline = median(before) ?? NaN;
   // calls in flight at the kill or started after it: failover is over when they are served at the
   // usual latency again; its time is the longest extra wait any of them had
   const affected = calls.filter((c) => c.end >= killAt);

@@ -4,6 +4,7 @@
  * percentiles, and pass@k / pass^k over the trials of each (case, persona).
  */
 import type { TrialResult } from './results.js';
+import { quantileNearestRank } from '../util/quantiles.js';
 import { passAtK, passHatK } from './stats/pass-at-k.js';
 
 /** Aggregates of a set of trials. Rates are in [0, 1]; money in micro-dollars. */
@@ -25,13 +26,6 @@ export interface Metrics {
   k: number;
   passAtK: number;
   passHatK: number;
-}
-
-/** Nearest-rank percentile of unsorted values (0 for none). */
-export function percentile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const s = Float64Array.from(values).sort();
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
 
 /**
@@ -95,8 +89,8 @@ export function computeMetrics(trials: readonly TrialResult[], k?: number): Metr
     meanTokens: tokens / d,
     meanCostMicros: cost / d,
     meanLatencyMs: latSum / d,
-    p50LatencyMs: percentile(lat, 0.5),
-    p95LatencyMs: percentile(lat, 0.95),
+    p50LatencyMs: quantileNearestRank(lat, 0.5) ?? 0,
+    p95LatencyMs: quantileNearestRank(lat, 0.95) ?? 0,
     k: kk,
     passAtK: units.size ? pak / units.size : 0,
     passHatK: units.size ? phk / units.size : 0,

@@ -8,9 +8,10 @@
  * promotion criterion the canary is promoted (no guard breached); with one that is not met, it is
  * rolled back.
  */
+import { quantileLinear } from '../util/quantiles.js';
 import { isRate, type Condition } from './conditions.js';
 import type { RolloutSample } from './rollout-repo.js';
-import { binomialUpperTail, bootstrapMeanChange, quantile, twoProportionTest } from './stats.js';
+import { binomialUpperTail, bootstrapMeanChange, twoProportionTest } from './stats.js';
 import type { ArmPoint, ArmSeriesPoint, ArmStats, ConditionCheck, RolloutAnalysis } from './types.js';
 
 /** Settings of an analysis. */
@@ -71,7 +72,7 @@ function armData(samples: readonly RolloutSample[]): ArmData {
   return {
     stats: {
       requests: n, errors, errorRate: n ? errors / n : 0, blocks, blockRate: n ? blocks / n : 0, judged: success.length, successes,
-      successRate: success.length ? successes / success.length : null, meanCostMicros: mean(cost), meanLatencyMs: mean(latency), p95LatencyMs: quantile(latency, 0.95),
+      successRate: success.length ? successes / success.length : null, meanCostMicros: mean(cost), meanLatencyMs: mean(latency), p95LatencyMs: quantileLinear(latency, 0.95) ?? 0,
     },
     success, cost, latency,
   };

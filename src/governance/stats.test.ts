@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, bootstrapMeanChange, normalCdf, quantile, twoProportionTest } from './stats.js';
+import { binomialUpperTail, bootstrapMeanChange, normalCdf, twoProportionTest } from './stats.js';
 
 describe('rollout statistics', () => {
   it('normal CDF', () => {
@@ -37,11 +37,5 @@ describe('rollout statistics', () => {
     expect(bootstrapMeanChange(a, b, { seed: 3 })).toEqual(ci);
     expect(bootstrapMeanChange([], b)).toBeNull();
     expect(bootstrapMeanChange([1, 2], [3, 4], { mode: 'absolute', seed: 1 })!.estimate).toBe(2);
-  });
-
-  it('quantile', () => {
-    expect(quantile([1, 2, 3, 4, 5], 0.5)).toBe(3);
-    expect(quantile([], 0.95)).toBe(0);
-    expect(quantile([10, 0], 1)).toBe(10);
   });
 });

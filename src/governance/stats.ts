@@ -6,6 +6,7 @@
  * paired outcomes and applies to the pre-start eval gate (src/evals), not to live traffic.
  */
 import { Rng } from '../evals/random.js';
+import { quantileLinearSorted } from '../util/quantiles.js';
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf; |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
@@ -103,19 +104,5 @@ export function bootstrapMeanChange(
   for (let r = 0; r < reps; r++) out[r] = stat(resampledMean(a), resampledMean(b));
   out.sort();
   const alpha = (1 - (opts.level ?? 0.95)) / 2;
-  const q = (p: number): number => {
-    const pos = (reps - 1) * p;
-    const lo = Math.floor(pos);
-    return out[lo]! + (out[Math.ceil(pos)]! - out[lo]!) * (pos - lo);
-  };
-  return { estimate, lo: q(alpha), hi: q(1 - alpha) };
-}
-
-/** The q-quantile (0..1) of values (linear interpolation); 0 for none. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((x, y) => x - y);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo]! + (s[Math.ceil(pos)]! - s[lo]!) * (pos - lo);
+  return { estimate, lo: quantileLinearSorted(out, alpha) ?? NaN, hi: quantileLinearSorted(out, 1 - alpha) ?? NaN };
 }

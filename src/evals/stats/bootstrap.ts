@@ -4,6 +4,7 @@
  * the pairing (the same trials under A and B) and the correlation of trials within a case.
  * Percentile intervals, seeded, so a report is reproducible.
  */
+import { quantileLinearSorted } from '../../util/quantiles.js';
 import { Rng } from '../random.js';
 
 /** One cluster: sums of a metric over its paired trials under A and B, and the trial count. */
@@ -35,13 +36,6 @@ function stat(sa: number, sb: number, n: number, relative: boolean): number {
   if (n === 0) return 0;
   if (!relative) return (sb - sa) / n;
   return sa === 0 ? (sb === 0 ? 0 : Infinity) : sb / sa - 1;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 /**
@@ -83,5 +77,5 @@ export function pairedBootstrap(clusters: readonly PairedCluster[], opts: Bootst
   }
   out.sort();
   const alpha = (1 - level) / 2;
-  return { estimate, lo: quantile(out, alpha), hi: quantile(out, 1 - alpha) };
+  return { estimate, lo: quantileLinearSorted(out, alpha) ?? NaN, hi: quantileLinearSorted(out, 1 - alpha) ?? NaN };
 }

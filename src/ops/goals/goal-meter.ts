@@ -5,6 +5,7 @@
  * desk's tickets). A metric without data reads `null` ("no data"), never a guess.
  */
 import type { UsageSample, WindowFilter } from '../../telemetry/analytics/usage-window.js';
+import { quantileNearestRank } from '../../util/quantiles.js';
 import { formatGoalValue, type GoalMetric, type GoalSpec } from './goal-spec.js';
 
 /** One reading of a goal's metric. */
@@ -39,12 +40,6 @@ function filterOf(g: GoalSpec, from: number, to: number): WindowFilter {
   if (g.scope.team) f.team = g.scope.team;
   if (g.scope.agent) f.agent = g.scope.agent;
   return f;
-}
-
-function p95(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
 }
 
 /**
@@ -86,7 +81,7 @@ export class GoalMeter {
         const codes = Object.entries(failures).map(([c, n]) => `${c} ×${n}`).join(', ');
         const detail = `${rows.length} requests, ${failed} failed${codes ? ` (${codes})` : ''}`;
         if (g.metric === 'success_rate') return { value: 1 - failed / rows.length, detail, failures };
-        const v = p95(lat);
+        const v = quantileNearestRank(lat, 0.95);
         return v === null ? { value: null, detail: `${detail}; no successful request to time` } : { value: v, detail, failures };
       }
       case 'queue_depth': {

@@ -30,6 +30,7 @@ import { GoalController, type ModelEvidence } from '../controller.js';
 import { formatPlan } from '../spec-diff.js';
 import { renderWeekReport, type WeekIncident, type WeekPoint } from '../week-report.js';
 import { actionsLine, type MarketWeekFigures, type WeekOptions, type WeekResult } from './week-result.js';
+import { quantileFloorIndexSorted } from '../../util/quantiles.js';
 import { goalOf, MARKET_CANDIDATE, MARKET_WEEK_SPEC_YAML, tightenedSpec, weekSpec } from './week-specs.js';
 
 /** Options of {@link runMarketplaceWeek}. */
@@ -236,7 +237,7 @@ export async function runMarketplaceWeek(o: MarketWeekOptions): Promise<WeekResu
       if (m.approver === 'human') humanApprovals += report.approvals.requested;
       if (report.faults.kills > 0 && crashes) {
         const lat = m.metrics.latencies();
-        const rec = lat.length ? Math.round(lat[Math.floor(lat.length * 0.99)] ?? 0) : 0;
+        const rec = Math.round(quantileFloorIndexSorted(lat, 0.99) ?? 0);
         recoveries.push(rec);
         incidents.push({ at: t0, kind: 'agent crashes', detail: `${report.faults.kills} agents killed, ${report.faults.storeRestarts} ledger store restart(s)`, resolution: `agents restarted from durable state, ${report.faults.redispatched} needs re-dispatched by the watchdog`, recoveryS: rec });
       }
@@ -271,7 +272,7 @@ export async function runMarketplaceWeek(o: MarketWeekOptions): Promise<WeekResu
       audit_verified: verified.ok,
       lost_or_doubled_deals: lostOrDoubled,
       recoveries: recoveries.length,
-      recovery_p50_s: recoveries.length ? recoveries[Math.floor(recoveries.length / 2)]! : 0,
+      recovery_p50_s: quantileFloorIndexSorted(recoveries, 0.5) ?? 0,
     };
     const file = join(out, `week-${new Date(wall0).toISOString().replace(/[:.]/g, '-')}.html`);
     writeFileSync(file, renderWeekReport({ title: `daca: the autonomous week (${DAYS} simulated days)`, summary: { ...figures, audit_records: verified.records }, points, actions: ctl.actions, incidents }));

@@ -22,6 +22,7 @@ import { createServices } from '../../server/services.js';
 import { GoalController, type ModelEvidence } from '../controller.js';
 import { formatPlan } from '../spec-diff.js';
 import { renderWeekReport, type WeekIncident, type WeekPoint } from '../week-report.js';
+import { quantileFloorIndexSorted, quantileNearestRank } from '../../util/quantiles.js';
 import { SupportDesk, type Draft, type Ticket } from './support-desk.js';
 import { actionsLine, type WeekOptions, type WeekResult } from './week-result.js';
 import { goalOf, SUPPORT_WEEK_SPEC_YAML, tightenedSpec, weekSpec } from './week-specs.js';
@@ -58,7 +59,7 @@ const HOUR = 3_600_000;
 const PERIOD_H = 4;
 const CANDIDATE = 'support-small-v2';
 const usd = (m: number): number => Math.round(m) / 1e6;
-const p95 = (xs: number[]): number => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]! : 0);
+const p95 = (xs: number[]): number => quantileNearestRank(xs, 0.95) ?? 0;
 
 /**
  * Runs the support week; see the module comment.
@@ -305,7 +306,7 @@ export async function runSupportWeek(o: SupportWeekOptions): Promise<WeekResult<
       human_interventions: ctl.humanRequests,
       audit_verified: verified.ok,
       recoveries: recoveries.length,
-      recovery_p50_s: recoveries.length ? recoveries[Math.floor(recoveries.length / 2)]! : 0,
+      recovery_p50_s: quantileFloorIndexSorted(recoveries, 0.5) ?? 0,
     };
     const file = join(o.out, `support-week-${new Date(wall0).toISOString().replace(/[:.]/g, '-')}.html`);
     writeFileSync(file, renderWeekReport({

@@ -127,10 +127,3 @@ export class MarketMetrics {
     return jainIndex([...f.values()].map(([n, s]) => s / n));
   }
 }
-
-/** Quantile of sorted values. */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (!sorted.length) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
-}

@@ -2,10 +2,10 @@
  * The report of a market run: the benchmark's figures (one JSON line) and the details behind them
  * (fairness per resource, faults, approvals, invariant checks).
  */
+import { quantileNearestRankSorted } from '../../util/quantiles.js';
 import { jainIndex } from '../fairness/jain.js';
 import type { InvariantReport, Violation } from './invariants.js';
 import type { Market } from './market.js';
-import { quantile } from './market-metrics.js';
 
 /** The benchmark line (DESIGN: bench:marketplace). */
 export interface MarketFigures {
@@ -62,8 +62,8 @@ export async function buildReport(m: Market, final: InvariantReport, during: rea
     agents: m.agentCount,
     deals,
     deals_per_s: r3(deals / Math.max(0.001, wallMs / 1000)),
-    deal_p50_s: r3(quantile(lat, 0.5)),
-    deal_p99_s: r3(quantile(lat, 0.99)),
+    deal_p50_s: r3(quantileNearestRankSorted(lat, 0.5) ?? 0),
+    deal_p99_s: r3(quantileNearestRankSorted(lat, 0.99) ?? 0),
     feasible_served: r3(fs.ratio),
     jain_fairness: r3(mt.buyerFairness()),
     deadlocks: deadlocksLeft + (mt.deadlocksDetected - mt.deadlocksResolved),

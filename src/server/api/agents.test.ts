@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type TestFleet } from '../../telemetry/analytics/test-fleet.js';
-import { quantile } from '../../telemetry/analytics/percentile.js';
+import { quantileLinear } from '../../util/quantiles.js';
 
 let f: TestFleet;
 
@@ -43,8 +43,8 @@ describe('/api/agents', () => {
     expect(a1.cost_per_day_usd).toBeCloseTo(a1.cost_micros / 1e6, 9); // the default window is one day
 
     const rows = await f.daca.services.store.usage.list({ agent: 'a1' });
-    expect(a1.latency_p50_ms).toBeCloseTo(quantile(rows.map((r) => r.latencyMs), 0.5)!, 1);
-    expect(a1.latency_p95_ms).toBeCloseTo(quantile(rows.map((r) => r.latencyMs), 0.95)!, 1);
+    expect(a1.latency_p50_ms).toBeCloseTo(quantileLinear(rows.map((r) => r.latencyMs), 0.5)!, 1);
+    expect(a1.latency_p95_ms).toBeCloseTo(quantileLinear(rows.map((r) => r.latencyMs), 0.95)!, 1);
     expect(a1.ttft_p95_ms).not.toBeNull();
 
     const a2 = by.get('a2')!;

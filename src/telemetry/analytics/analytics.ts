@@ -12,7 +12,7 @@ import type { Spec } from '../../spec/schema.js';
 import type { Store } from '../../store/types.js';
 import type { Anomaly } from '../anomalies/types.js';
 import type { PeerSubject } from '../anomalies/detect.js';
-import { median } from '../anomalies/robust-stats.js';
+import { median } from '../../util/quantiles.js';
 import type { FeedbackRepo } from '../feedback/feedback-repo.js';
 import { agentKey, groupMetrics, totalMetrics, type GroupMetrics } from './metrics.js';
 import { timeSeries, type Bucket } from './series.js';
@@ -206,8 +206,8 @@ export function peerGroups(subjects: readonly PeerSubject[]): PeerGroupView[] {
   const groups = new Map<string, PeerSubject[]>();
   for (const s of subjects) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
   const med = (vals: (number | null)[]): number | null => {
-    const v = vals.filter((x): x is number => x !== null);
-    return v.length ? Math.round(median(v) * 10_000) / 10_000 : null;
+    const m = median(vals.filter((x): x is number => x !== null));
+    return m === null ? null : Math.round(m * 10_000) / 10_000;
   };
   return [...groups.entries()]
     .map(([group, ms]) => ({

@@ -2,18 +2,11 @@
  * Robust statistics for comparing an agent to its peers: median, MAD and the robust z-score
  * (Iglewicz–Hoaglin modified z: 0.6745·(x − median)/MAD).
  */
+import { median } from '../../util/quantiles.js';
 
-/** Median of values (NaN when empty). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const a = Float64Array.from(values).sort();
-  const mid = a.length >> 1;
-  return a.length % 2 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
-}
-
-/** Median absolute deviation from the median. */
-export function mad(values: readonly number[], med: number = median(values)): number {
-  return median(values.map((v) => Math.abs(v - med)));
+/** Median absolute deviation from the median (NaN when empty). */
+export function mad(values: readonly number[], med: number = median(values) ?? NaN): number {
+  return median(values.map((v) => Math.abs(v - med))) ?? NaN;
 }
 
 /**
@@ -27,7 +20,7 @@ export function mad(values: readonly number[], med: number = median(values)): nu
  * ```
  */
 export function robustZ(x: number, values: readonly number[]): { median: number; mad: number; z: number | null } {
-  const med = median(values);
+  const med = median(values) ?? NaN;
   const m = mad(values, med);
   if (m > 0) return { median: med, mad: m, z: (0.6745 * (x - med)) / m };
   const meanAd = values.reduce((s, v) => s + Math.abs(v - med), 0) / values.length;
