@@ -113,6 +113,13 @@ export function externalStatusOf(node: object): Record<string, { ok: boolean; er
   return Object.fromEntries(ready.get(node)?.external ?? []);
 }
 
+/** Deregisters this node's instances of agents it no longer hosts (a live apply removed them). */
+export async function deregisterLocalAgents(node: object, names: readonly string[]): Promise<void> {
+  const n = ready.get(node);
+  if (!n) return;
+  for (const name of names) await n.mesh.registry.deregister(`${n.mesh.nodeId}/${name}`).catch(() => {});
+}
+
 /** Stops heartbeats, deregisters this node's instances, closes the registry and MCP connections. */
 export async function closeMeshOf(node: object): Promise<void> {
   const p = meshes.get(node);

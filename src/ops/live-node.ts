@@ -3,20 +3,23 @@
  * view of the node's services whose spec-derived parts (spec, catalog, providers, guard engines,
  * cost engines, gateway) are live references. `apply()` plans the change, builds the new parts next
  * to the shared ones (store, recorder, audit, key ring), runs the preflight, writes the spec's keys
- * (added and changed keys upserted, removed ones revoked), registers new prompt agents, then swaps
- * the parts in one step. All or nothing: any failure before the swap closes the new parts, restores
- * the key rows and leaves the old spec in force. Then it audits a `spec_change`, keeps the version,
- * and closes the old parts once the calls in flight on them have finished. Alerts, anomaly settings
- * and analytics read the spec in force through `ServicesOptions.currentSpec`.
+ * (added and changed keys upserted, removed ones revoked), brings the runtime's prompt agents in
+ * line (new ones registered, changed ones replaced, removed ones unregistered), then swaps the parts
+ * in one step and takes removed agents out of the mesh registry. All or nothing: any failure before
+ * the swap closes the new parts, restores the key rows and the agents, and leaves the old spec in
+ * force. Then it audits a `spec_change`, keeps the version, and closes the old parts once the calls
+ * in flight on them have finished. Alerts, anomaly settings and analytics read the spec in force
+ * through `ServicesOptions.currentSpec`.
  */
 import type { Gateway } from '../gateway/gateway.js';
 import type { RolloutRouter } from '../governance/rollout-router.js';
 import type { GuardEngines, Services } from '../server/services.js';
 import type { LoadedSpec } from '../spec/loader.js';
+import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { auditOf } from '../compliance/node-audit.js';
-import { closeMeshOf } from '../mesh/node-mesh.js';
+import { closeMeshOf, deregisterLocalAgents } from '../mesh/node-mesh.js';
 import { leaveMarketsOf } from './ops-api.js';
-import { promptAgentsOf } from '../runtime/prompt-agent.js';
+import type { Spec } from '../spec/schema.js';
 import { applySpecKeys, type SpecKeyChange } from './spec-keys.js';
 import { liveRef } from './live-ref.js';
 import { buildSpecParts, type SpecParts } from './spec-parts.js';
@@ -122,12 +125,16 @@ export class LiveNode {
     if (!plan.changes.length && !o.rollbackOf) return { plan, version: null, swapped: false };
     const parts = await buildSpecParts(next, this.base);
     let keys: SpecKeyChange | null = null;
+    let agents: { removed: string[] } | null = null;
+    let agentsTouched = false;
     try {
       await o.preflight?.(parts);
       parts.gateway.useRollouts(this.router);
       keys = await applySpecKeys(this.base.store, this.gen.spec.spec, next.spec);
-      await this.registerNewAgents(next);
+      agentsTouched = true;
+      agents = await this.applyAgents(next.spec);
     } catch (e) {
+      if (agentsTouched) await this.applyAgents(this.gen.spec.spec).catch(() => {});
       await keys?.undo();
       if (keys) this.forgetKeys(keys);
       await parts.close();
@@ -136,6 +143,7 @@ export class LiveNode {
     this.forgetKeys(keys);
     const old = this.gen;
     this.gen = { parts, spec: next, catalog: parts.catalog, providers: parts.providers, engines: parts.engines, gateway: parts.gateway, inflight: 0 };
+    if (agents?.removed.length) await deregisterLocalAgents(this.services, agents.removed);
     const c = plan.counts;
     const summary = `${c.add} to add, ${c.change} to change, ${c.remove} to remove`;
     try {
@@ -157,13 +165,10 @@ export class LiveNode {
     for (const h of k.hashes) this.base.keyRing.invalidateHash(h);
   }
 
-  /** Registers the prompt agents `next` declares that the runtime does not host yet. */
-  private async registerNewAgents(next: LoadedSpec): Promise<void> {
-    const rt = this.base.runtime as Partial<{ list(): { name: string }[]; register(...d: ReturnType<typeof promptAgentsOf>): Promise<void> }> | undefined;
-    if (!rt?.list || !rt.register) return;
-    const have = new Set(rt.list().map((a) => a.name));
-    const fresh = promptAgentsOf(next.spec).filter((d) => !have.has(d.name));
-    if (fresh.length) await rt.register(...fresh);
+  /** Brings the runtime's prompt agents in line with `spec` (added, changed, removed). */
+  private async applyAgents(spec: Spec): Promise<{ removed: string[] } | null> {
+    const rt = this.base.runtime as Partial<Pick<AgentRuntime, 'applySpec'>> | undefined;
+    return rt?.applySpec ? rt.applySpec(spec) : null;
   }
 
   /** Closes a replaced generation once its calls in flight have finished (and a grace period). */

@@ -50,6 +50,11 @@ interface Entry {
 /** See the module comment. */
 export class AgentRuntime implements AgentHost {
   private readonly agents = new Map<string, Entry>();
+  /** Names of the agents that came from the spec's prompt agents (a live apply may change them). */
+  private readonly fromSpec = new Set<string>();
+  /** Durable prompt agents a live apply removed: still served to Restate (work in flight finishes), no longer callable. */
+  private readonly retired = new Map<string, AgentDefinition>();
+  private spec: Spec;
   private readonly workflows = new Map<string, WorkflowDefinition>();
   private mesh: MeshCaller;
   private started = false;
@@ -58,6 +63,7 @@ export class AgentRuntime implements AgentHost {
   private restarting: Promise<void> | null = null;
 
   constructor(private readonly opts: RuntimeOptions) {
+    this.spec = opts.spec;
     this.mesh = { call: (type, id, message, o) => this.invoke(type, id, message, o) };
   }
 
@@ -85,10 +91,57 @@ export class AgentRuntime implements AgentHost {
   /** Registers the spec's prompt agents and starts Restate when needed. */
   async start(): Promise<void> {
     if (this.started) return;
-    for (const d of promptAgentsOf(this.opts.spec)) if (!this.agents.has(d.name)) await this.register(d);
+    for (const d of promptAgentsOf(this.spec)) {
+      if (this.agents.has(d.name)) continue;
+      await this.register(d);
+      this.fromSpec.add(d.name);
+    }
     this.started = true;
-    const mode = this.opts.spec.runtime.restate;
+    const mode = this.spec.runtime.restate;
     if (mode === 'always' || this.needsRestate()) await this.ensureRestate();
+  }
+
+  /**
+   * Brings the spec's prompt agents in line with `spec` (a live apply): new ones are registered,
+   * changed ones replaced (their next turn runs the new prompt, model, skills and team), removed
+   * ones stop answering (404; a durable one's work in flight still finishes on Restate). Code
+   * agents are left alone. Returns the names added, changed and removed.
+   */
+  async applySpec(spec: Spec): Promise<{ added: string[]; changed: string[]; removed: string[] }> {
+    const before = this.spec;
+    const next = new Map(promptAgentsOf(spec).map((d) => [d.name, d]));
+    const out = { added: [] as string[], changed: [] as string[], removed: [] as string[] };
+    let durable = false;
+    for (const name of [...this.fromSpec]) {
+      if (next.has(name)) continue;
+      const e = this.agents.get(name)!;
+      this.agents.delete(name);
+      this.fromSpec.delete(name);
+      e.local?.close();
+      if (e.def.durable) {
+        this.retired.set(name, e.def);
+        durable = true;
+      }
+      out.removed.push(name);
+    }
+    this.spec = spec;
+    for (const [name, d] of next) {
+      const e = this.agents.get(name);
+      if (e && !this.fromSpec.has(name)) continue; // a code agent of that name
+      if (e && JSON.stringify(before.agents[name]) === JSON.stringify(spec.agents[name])) continue;
+      if (e) {
+        e.local?.close();
+        this.agents.delete(name);
+        durable ||= e.def.durable;
+        out.changed.push(name);
+      } else out.added.push(name);
+      this.retired.delete(name);
+      await this.register(d);
+      this.fromSpec.add(name);
+      durable ||= d.durable;
+    }
+    if (this.started && durable && this.restate) await this.ensureRestate();
+    return out;
   }
 
   /** Whether a durable agent or a workflow is registered. */
@@ -116,7 +169,7 @@ export class AgentRuntime implements AgentHost {
         name: def.name,
         description: def.description ?? def.name,
         skills: def.skills,
-        kind: this.opts.spec.agents[def.name]?.prompt ? 'prompt' : 'code',
+        kind: this.fromSpec.has(def.name) ? 'prompt' : 'code',
         durable: def.durable,
         streaming: true,
         instances: def.instances,
@@ -195,8 +248,8 @@ export class AgentRuntime implements AgentHost {
   }
 
   private identity(name: string, team: string | undefined, session: string | null): AgentIdentity {
-    const t = this.opts.spec.agents[name]?.team ?? team ?? 'default';
-    return { tenant: this.opts.spec.teams[t]?.tenant ?? 'default', team: t, agent: name, session };
+    const t = this.spec.agents[name]?.team ?? team ?? 'default';
+    return { tenant: this.spec.teams[t]?.tenant ?? 'default', team: t, agent: name, session };
   }
 
   private turnEnv(def: AgentDefinition, id: string) {
@@ -205,7 +258,7 @@ export class AgentRuntime implements AgentHost {
 
   private services(): RestateServiceDef[] {
     const out: RestateServiceDef[] = [];
-    for (const { def } of this.agents.values()) if (def.durable) out.push(durableAgentObject(def, (id) => this.turnEnv(def, id)));
+    for (const def of [...[...this.agents.values()].map((e) => e.def), ...this.retired.values()]) if (def.durable) out.push(durableAgentObject(def, (id) => this.turnEnv(def, id)));
     for (const w of this.workflows.values())
       out.push(
         durableWorkflow(w, {
@@ -226,7 +279,7 @@ export class AgentRuntime implements AgentHost {
         await registerDeployment(this.restate.urls.admin, this.restate.endpointUrl);
         return;
       }
-      const rt = this.opts.spec.runtime;
+      const rt = this.spec.runtime;
       if (rt.restate === 'off') throw new InternalError('the spec declares durable agents or workflows but runtime.restate is off');
       const env = this.opts.env ?? process.env;
       const external = env.DACA_RESTATE_URL ?? rt.restate_url;

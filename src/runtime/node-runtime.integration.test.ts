@@ -48,6 +48,24 @@ describe('a durable prompt agent on the node runtime', () => {
     expect(byTime[1]!.inputTokens).toBeGreaterThan(byTime[0]!.inputTokens);
   }, 30_000);
 
+  it('runs a changed durable agent with its new prompt, keeping its state; a removed one stops answering', async () => {
+    const rt = daca.services.runtime;
+    const spec = daca.services.spec.spec;
+    const concierge = spec.agents.concierge!;
+    const changed = { ...spec, agents: { ...spec.agents, concierge: { ...concierge, prompt: { ...concierge.prompt!, system: 'You are a hotel concierge. [sim:answer=croissant]' } } } };
+    expect(await rt.applySpec(changed)).toEqual({ added: [], changed: ['concierge'], removed: [] });
+    const c = await rt.invoke('concierge', 'guest-7', textMessage('What is for breakfast?'));
+    expect(messageText(c)).toContain('croissant');
+    await daca.services.recorder.flush();
+    const rows = [...(await daca.services.store.usage.list({ agent: 'concierge', session: 'guest-7' }))].sort((x, y) => x.ts - y.ts);
+    expect(rows).toHaveLength(3);
+    expect(rows[2]!.inputTokens).toBeGreaterThan(rows[1]!.inputTokens); // the conversation so far came along
+    const { concierge: _gone, ...rest } = changed.agents;
+    expect(await rt.applySpec({ ...changed, agents: rest })).toEqual({ added: [], changed: [], removed: ['concierge'] });
+    await expect(rt.invoke('concierge', 'guest-7', textMessage('Hello?'))).rejects.toThrow(/no agent 'concierge'/);
+    expect(rt.list().map((a) => a.name)).not.toContain('concierge');
+  }, 60_000);
+
   it('stops restate-server when the node closes', async () => {
     const pid = daca.services.runtime.restateServer!.pid!;
     await daca.close();
