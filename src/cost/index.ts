@@ -16,7 +16,7 @@ export { assembleChunks, replayAsChunks } from './cache/replay.js';
 export { SemanticCache, type SemanticScope } from './semantic/semantic-cache.js';
 export { simEmbedder, providerEmbedder, type Embedder } from './semantic/embedder.js';
 export { lexicalSignature, signaturesMatch, type GuardMode, type LexicalSignature } from './semantic/lexical-guard.js';
-export type { RoutingContext, RoutingDecision, RoutingPolicy, RoutingPolicyName, ModelCall, ModelAnswer } from './routing/routing-types.js';
+export type { DowngradeCause, RoutingContext, RoutingDecision, RoutingPolicy, RoutingPolicyName, ModelCall, ModelAnswer } from './routing/routing-types.js';
 export { FixedPolicy, CascadePolicy, RouterPolicy, withBudgetDowngrade, NO_ROUTING } from './routing/policies.js';
 export { Cascade, type CascadeOutcome, type TriedModel } from './routing/cascade.js';
 export { compileVerifier, type Verifier, type Verdict } from './routing/verifiers.js';

@@ -19,7 +19,7 @@ import type { AgentCacheSpec } from './cost-spec.js';
 import type { CascadeOutcome, TriedModel } from './routing/cascade.js';
 import type { AgentRouting } from './routing/compile-routing.js';
 import { NO_ROUTING, withBudgetDowngrade } from './routing/policies.js';
-import type { ModelCall, RoutingDecision } from './routing/routing-types.js';
+import type { DowngradeCause, ModelCall, RoutingDecision } from './routing/routing-types.js';
 import type { SemanticCache } from './semantic/semantic-cache.js';
 
 /** One request, as the optimiser sees it. */
@@ -32,8 +32,10 @@ export interface OptimiseRequest {
   req: ChatRequest;
   /** `x-daca-cache` (see `parseCacheDirective`). */
   directive?: CacheDirective;
-  /** `Admission.switchTo` from a budget nearing its limit. */
+  /** `Admission.switchTo` from a budget nearing its limit or a spend goal. */
   downgradeTo?: string | null;
+  /** What asked for `downgradeTo` (default: a budget). */
+  downgradeCause?: DowngradeCause | null;
   promptTokens?: number;
   signal?: AbortSignal;
 }
@@ -116,7 +118,7 @@ export class CostOptimiser {
   route(r: OptimiseRequest): RoutingDecision {
     const routing = this.opts.routing?.get(r.agent);
     const ctx = { tenant: r.tenant, agent: r.agent, tags: r.tags, requestedModel: r.model, req: r.req, ...(r.promptTokens !== undefined ? { promptTokens: r.promptTokens } : {}) };
-    return withBudgetDowngrade((routing?.policy ?? NO_ROUTING).choose(ctx), r.downgradeTo);
+    return withBudgetDowngrade((routing?.policy ?? NO_ROUTING).choose(ctx), r.downgradeTo, r.downgradeCause);
   }
 
   /** Runs the decision: one call, or the agent's cascade. */

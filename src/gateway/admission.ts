@@ -10,6 +10,7 @@ import { approvalContextOf } from '../guardrails/approvals/approval-context.js';
 import { approvedRequestChanges, approvedResult } from '../guardrails/approvals/approval-apply.js';
 import type { Approval } from '../guardrails/approvals/approval-types.js';
 import type { BudgetReservation } from '../guardrails/budgets/budget-reservation.js';
+import type { DowngradeCause } from '../cost/routing/routing-types.js';
 import { rateLimitError, type LimitTicket } from '../guardrails/limits/rate-limits.js';
 import { toolBlockedError } from '../guardrails/tools/tool-policy.js';
 import { costMicros } from '../metering/cost.js';
@@ -33,6 +34,8 @@ export class Admission {
    * for, or the model an approver chose. Null to keep the requested model.
    */
   switchTo: string | null = null;
+  /** What asked for `switchTo` when it is a downgrade other than a budget's (a spend goal's); null otherwise. */
+  switchCause: DowngradeCause | null = null;
   /** An answer an approver supplied (e.g. an approved tool call): send it without calling the model. */
   answer: ChatResult | null = null;
 

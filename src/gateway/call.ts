@@ -61,7 +61,7 @@ export interface GatewayCall {
 
 /** A call's routing outcome, as recorded on its usage row. */
 export interface CallRouting {
-  /** `none`, `fixed`, `cascade`, `router`, `budget` or `cache`. */
+  /** `none`, `fixed`, `cascade`, `router`, `budget`, `goal` or `cache`. */
   policy: string;
   reason: string;
   /** Saved by a cache hit, micro-dollars. */

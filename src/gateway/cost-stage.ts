@@ -1,20 +1,20 @@
 /**
  * The cost stage of the pipeline (after admission, before the upstream call): the exact and
- * semantic caches, and the agent's routing policy (cascade, router, budget downgrade).
+ * semantic caches, and the agent's routing policy (cascade, router, budget or goal downgrade).
  */
 import type { OptimiseRequest } from '../cost/optimiser.js';
 import type { CostOptimiser } from '../cost/optimiser.js';
 import type { CacheHit } from '../cost/cache/exact-cache.js';
-import type { RoutingDecision } from '../cost/routing/routing-types.js';
+import type { DowngradeCause, RoutingDecision } from '../cost/routing/routing-types.js';
 import type { ChatRequest, Usage } from '../providers/types.js';
 import type { ResolvedModel } from '../spec/resolve.js';
 import { priceUsage } from './metering.js';
 import type { GatewayCall } from './call.js';
 
-/** The optimiser's view of a call. */
-export function optimiseRequestOf(call: GatewayCall, model: string, req: ChatRequest, switchTo: string | null): OptimiseRequest {
+/** The optimiser's view of a call (`switchTo` / `cause`: the admission's downgrade, if any). */
+export function optimiseRequestOf(call: GatewayCall, model: string, req: ChatRequest, switchTo: string | null, cause: DowngradeCause | null = null): OptimiseRequest {
   const a = call.attribution;
-  return { tenant: a.tenant, agent: a.agent, tags: a.tags, model, req, directive: call.cacheDirective, downgradeTo: switchTo, signal: call.signal };
+  return { tenant: a.tenant, agent: a.agent, tags: a.tags, model, req, directive: call.cacheDirective, downgradeTo: switchTo, downgradeCause: cause, signal: call.signal };
 }
 
 /** Looks the call up in the caches; on a hit marks the call and records why. */
@@ -49,9 +49,9 @@ export function noteRouting(call: GatewayCall, requested: string, d: RoutingDeci
   call.reasons.push({ source: 'route', name: d.policy, effect: d.model === requested ? 'info' : 'modify', detail: d.reason });
 }
 
-/** Records a budget downgrade decided by admission alone (no routing policy configured). */
-export function noteDowngrade(call: GatewayCall, requested: string, to: string): void {
-  call.routing = { policy: 'budget', reason: `budget near its limit: downgraded to ${to} (was ${requested})`, savedByCacheMicros: 0, savedByRoutingMicros: 0 };
+/** Records a downgrade decided by admission alone (no routing policy configured): a budget's, or with `cause` a goal's. */
+export function noteDowngrade(call: GatewayCall, requested: string, to: string, cause: DowngradeCause | null = null): void {
+  call.routing = { policy: cause?.policy ?? 'budget', reason: `${cause?.reason ?? 'budget near its limit'}: downgraded to ${to} (was ${requested})`, savedByCacheMicros: 0, savedByRoutingMicros: 0 };
 }
 
 /** The final reason of a decision once it ran (a cascade's reason lists its escalations). */

@@ -112,6 +112,24 @@ export class Gateway {
     return model;
   }
 
+  /**
+   * A downgrade in force for the call's scope (a spend goal's `downgrade_model`) sets the model the
+   * call switches to, unless a budget or an approver already chose one. Calls that ask for a model
+   * no dearer than the downgrade's (input + output price), or that their key or agent may not move
+   * to it, keep their model.
+   */
+  private applyDowngrade(call: GatewayCall, adm: Admission, model: ResolvedModel): void {
+    const d = adm.switchTo === null ? this.guards.downgrades?.match(call.attribution) : undefined;
+    if (!d) return;
+    const to = this.opts.catalog.resolve(d.to);
+    if (!to || to.type !== 'chat' || to.price.input + to.price.output >= model.price.input + model.price.output) return;
+    if (!this.opts.providers.has(to.provider) || !this.permits(call, to, d.to)) return;
+    adm.switchTo = d.to;
+    adm.switchCause = { policy: 'goal', reason: d.reason };
+    call.via.push('downgrade');
+    call.reasons.push({ source: 'goal', name: d.owner, effect: 'modify', detail: `${d.reason}: routed to '${d.to}' (asked for '${model.name}')` });
+  }
+
   /** Records a governance routing on the call (audit facts, the arm) and applies the version's pinned parameters. */
   private applyRoute(call: GatewayCall, kind: 'chat' | 'embedding', d: RouteDecision): void {
     call.via.push(d.via);
@@ -127,8 +145,9 @@ export class Gateway {
     const asked = model;
     const adm = await admit(this.guards, call, req, model);
     if (adm.answer) return this.answerFromApproval(call, adm, adm.answer);
+    this.applyDowngrade(call, adm, model);
     const opt = this.opts.cost;
-    const r = opt ? optimiseRequestOf(call, model.name, req, adm.switchTo) : null;
+    const r = opt ? optimiseRequestOf(call, model.name, req, adm.switchTo, adm.switchCause) : null;
     if (opt && r) {
       const hit = await cacheLookup(opt, call, r).catch(() => null);
       if (hit) {
@@ -142,7 +161,7 @@ export class Gateway {
     const target = decision ? decision.model : adm.switchTo;
     if (target && target !== model.name) model = this.resolveOrRelease(call, adm, target);
     if (decision) noteRouting(call, r!.model, decision);
-    else if (model !== asked) noteDowngrade(call, asked.name, model.name);
+    else if (model !== asked) noteDowngrade(call, asked.name, model.name, adm.switchCause);
     const t = performance.now();
     let result: ChatResult;
     let costUsed: number | null = null;
@@ -212,10 +231,11 @@ export class Gateway {
     let model = this.resolve(call, 'chat');
     const asked = model;
     const adm = await admit(this.guards, call, req, model);
+    if (!adm.answer) this.applyDowngrade(call, adm, model);
     let meter: CallMeter | null = null;
     const self = this;
     const opt = this.opts.cost;
-    const r = opt && !adm.answer ? optimiseRequestOf(call, model.name, req, adm.switchTo) : null;
+    const r = opt && !adm.answer ? optimiseRequestOf(call, model.name, req, adm.switchTo, adm.switchCause) : null;
     let source: AsyncIterable<ChatChunk>;
     let hitCost = false;
     let cascadeCost: number | null = null;
@@ -232,7 +252,7 @@ export class Gateway {
         const target = decision ? decision.model : adm.switchTo;
         if (target && target !== model.name) model = this.resolveOrRelease(call, adm, target);
         if (decision) noteRouting(call, r!.model, decision);
-        else if (model !== asked) noteDowngrade(call, asked.name, model.name);
+        else if (model !== asked) noteDowngrade(call, asked.name, model.name, adm.switchCause);
         if (opt && r && decision?.verify) {
           // A cascade must see the whole answer before choosing it: run it, then replay it as a stream.
           const out = await opt.run(r, decision, async (name, rq) => {

@@ -8,6 +8,7 @@ import type { BudgetEngine } from '../guardrails/budgets/budget-engine.js';
 import type { KillSwitch } from '../guardrails/kill-switch/kill-switch.js';
 import type { RateLimits } from '../guardrails/limits/rate-limits.js';
 import type { ToolPolicy } from '../guardrails/tools/tool-policy.js';
+import type { ModelDowngrades } from './model-downgrades.js';
 import type { ResilientCaller } from '../resilience/resilient-caller.js';
 
 /** Optional engines of the pipeline, in the order they act. */
@@ -24,6 +25,8 @@ export interface GatewayGuards {
   tools?: ToolPolicy | undefined;
   /** Human approvals (403 approval_required). */
   approvals?: ApprovalService | undefined;
+  /** Downgrades in force (a spend goal's `downgrade_model`): a cheaper model answers calls in their scope. */
+  downgrades?: ModelDowngrades | undefined;
   /** Retries, circuit breakers and fallbacks across models and providers. */
   resilience?: ResilientCaller | undefined;
 }

@@ -97,13 +97,18 @@ export async function meteredFailure<T>(gateway: Gateway, call: GatewayCall, fn:
   }
 }
 
-/** Response headers every gateway answer carries. */
+/**
+ * Response headers every gateway answer carries; `x-daca-model-downgraded: <requested>-><used>`
+ * too when a budget near its limit or a spend goal moved the call to a cheaper model.
+ */
 export function dacaHeaders(call: GatewayCall, costMicros: number | null): Record<string, string> {
   const h: Record<string, string> = {
     'x-daca-request-id': call.id,
     'x-daca-model': call.model?.name ?? call.requestedModel,
     'x-daca-cache': call.cache,
   };
+  const policy = call.routing?.policy;
+  if ((policy === 'budget' || policy === 'goal') && call.model) h['x-daca-model-downgraded'] = `${call.requestedModel}->${call.model.name}`;
   if (costMicros !== null) h['x-daca-cost-usd'] = formatCostHeader(costMicros);
   return h;
 }

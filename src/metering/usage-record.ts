@@ -45,7 +45,8 @@ export interface UsageRecord {
   cache: 'hit' | 'miss';
   /**
    * The routing policy that decided the model: `none`, `fixed`, `cascade`, `router`, `budget`
-   * (a budget near its limit downgraded it) or `cache` (answered from the cache); null when
+   * (a budget near its limit downgraded it), `goal` (a spend goal's `downgrade_model` did) or
+   * `cache` (answered from the cache); null when
    * unknown (rows from before routing was recorded, or callers that do not route).
    */
   routingPolicy?: string | null;

@@ -19,6 +19,7 @@ import { resilienceOf } from '../resilience/node-resilience.js';
 import type { GuardEngines, Services } from '../server/services.js';
 import type { LoadedSpec } from '../spec/loader.js';
 import { compileModelCatalog, type ModelCatalog } from '../spec/resolve.js';
+import { modelDowngradesOf } from '../gateway/model-downgrades.js';
 
 /** The parts of a node a spec change replaces. */
 export interface SpecParts {
@@ -62,6 +63,7 @@ export async function buildSpecParts(spec: LoadedSpec, base: Services): Promise<
       content: s.guardrails?.enabled ? new ContentGuard(s.guardrails) : undefined,
       approvals: engines.approvals,
       resilience: engines.resilience,
+      downgrades: modelDowngradesOf(base),
     };
     const agentModels = new Map<string, ReadonlySet<string>>();
     for (const [id, a] of Object.entries(s.agents)) if (a.models) agentModels.set(id, new Set(a.models));

@@ -47,6 +47,7 @@ import { createObservability, type Observability } from '../telemetry/analytics/
 import { EventHub } from '../telemetry/events/event-hub.js';
 import type { AgentRuntime } from '../runtime/agent-runtime.js';
 import { startNodeRuntime } from '../runtime/node-runtime.js';
+import { modelDowngradesOf } from '../gateway/model-downgrades.js';
 
 /** Options for assembling a daca. */
 export interface ServicesOptions {
@@ -173,6 +174,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     content: spec.guardrails?.enabled ? new ContentGuard(spec.guardrails) : undefined,
     approvals: engines.approvals,
     resilience: engines.resilience,
+    downgrades: modelDowngradesOf(node),
   };
   const agentModels = new Map<string, ReadonlySet<string>>();
   for (const [id, a] of Object.entries(spec.agents)) if (a.models) agentModels.set(id, new Set(a.models));

@@ -55,7 +55,7 @@ export interface UsageEventsTable {
   cost_micros: number;
   finish_reason: string | null;
   cache: string;
-  /** The routing policy that decided the model (`none`, `fixed`, `cascade`, `router`, `budget`, `cache`); null on older rows. */
+  /** The routing policy that decided the model (`none`, `fixed`, `cascade`, `router`, `budget`, `goal`, `cache`); null on older rows. */
   routing_policy: string | null;
   /** The routing decision's reason, in words. */
   routing_reason: string | null;

@@ -87,7 +87,7 @@ export interface UsageTotals {
   cacheHits: number;
   /** What those hits saved, micro-dollars. */
   savedByCacheMicros: number;
-  /** Rows whose model a routing policy chose (`fixed`, `cascade`, `router`, `budget`). */
+  /** Rows whose model a routing policy chose (`fixed`, `cascade`, `router`, `budget`, `goal`). */
   routed: number;
   /** What routing saved against the requested models, micro-dollars (escalations subtract). */
   savedByRoutingMicros: number;

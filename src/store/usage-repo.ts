@@ -134,7 +134,7 @@ function aggregates() {
     sql<number>`coalesce(sum(cost_micros), 0)`.as('s_cost'),
     sql<number>`coalesce(sum(case when cache = 'hit' then 1 else 0 end), 0)`.as('n_hits'),
     sql<number>`coalesce(sum(saved_cache_micros), 0)`.as('s_saved_cache'),
-    sql<number>`coalesce(sum(case when routing_policy in ('fixed', 'cascade', 'router', 'budget') then 1 else 0 end), 0)`.as('n_routed'),
+    sql<number>`coalesce(sum(case when routing_policy in ('fixed', 'cascade', 'router', 'budget', 'goal') then 1 else 0 end), 0)`.as('n_routed'),
     sql<number>`coalesce(sum(saved_routing_micros), 0)`.as('s_saved_routing'),
     sql<number | null>`avg(latency_ms)`.as('a_latency'),
     sql<number | null>`avg(ttft_ms)`.as('a_ttft'),

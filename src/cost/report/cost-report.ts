@@ -5,7 +5,7 @@
  * - Saved by the cache and by routing: what the gateway recorded on each row (`saved_cache_micros`,
  *   `saved_routing_micros`: the stored answer's cost for a hit; the answer priced at the requested
  *   model minus what was paid, every cascade attempt included, for a routed request). Routed
- *   requests are those a routing policy decided (`fixed`, `cascade`, `router`, `budget`).
+ *   requests are those a routing policy decided (`fixed`, `cascade`, `router`, `budget`, `goal`).
  * - Rows written before routing was recorded (`routing_policy` null) are estimated instead: a hit
  *   re-priced at its model, a row answered by another model than the one requested re-priced at
  *   the requested model minus what it cost.
@@ -114,7 +114,7 @@ export async function costReport(store: Pick<Store, 'db' | 'kind'>, q: CostRepor
     'requested_model', 'model', 'cache',
     sql<number>`case when routing_policy is null then 1 else 0 end`.as('legacy'),
     sql<number>`count(*)`.as('n'),
-    sql<number>`coalesce(sum(case when routing_policy in ('fixed', 'cascade', 'router', 'budget') then 1 else 0 end), 0)`.as('n_routed'),
+    sql<number>`coalesce(sum(case when routing_policy in ('fixed', 'cascade', 'router', 'budget', 'goal') then 1 else 0 end), 0)`.as('n_routed'),
     sql<number>`coalesce(sum(saved_cache_micros), 0)`.as('s_saved_cache'),
     sql<number>`coalesce(sum(saved_routing_micros), 0)`.as('s_saved_routing'),
     sql<number>`coalesce(sum(case when status >= 400 or error_code is not null then 1 else 0 end), 0)`.as('n_err'),

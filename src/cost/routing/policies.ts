@@ -6,7 +6,7 @@
 import type { RouteRule } from '../cost-spec.js';
 import { featureKeys, requestFeatures, type RequestFeatures } from './features.js';
 import type { LearnedPolicy } from './learned-policy.js';
-import type { RoutingContext, RoutingDecision, RoutingPolicy } from './routing-types.js';
+import type { DowngradeCause, RoutingContext, RoutingDecision, RoutingPolicy } from './routing-types.js';
 
 function ladderAfter(models: readonly string[], model: string, verify: boolean): string[] {
   if (!verify) return [];
@@ -85,17 +85,18 @@ export class RouterPolicy implements RoutingPolicy {
 }
 
 /**
- * Applies a budget downgrade to a decision: when a budget nearing its limit asks for a cheaper
- * model, that model answers and nothing escalates past it.
+ * Applies a downgrade to a decision: when a budget nearing its limit (or, with `cause`, a spend
+ * goal) asks for a cheaper model, that model answers and nothing escalates past it.
  *
  * @example
  * ```ts
- * withBudgetDowngrade(policy.choose(ctx), admission.switchTo);
+ * withBudgetDowngrade(policy.choose(ctx), admission.switchTo, admission.switchCause);
  * ```
  */
-export function withBudgetDowngrade(d: RoutingDecision, downgradeTo: string | null | undefined): RoutingDecision {
+export function withBudgetDowngrade(d: RoutingDecision, downgradeTo: string | null | undefined, cause?: DowngradeCause | null): RoutingDecision {
   if (!downgradeTo || downgradeTo === d.model && !d.escalateTo.length) return d;
-  return { model: downgradeTo, reason: `budget near its limit: downgraded to ${downgradeTo} (was ${d.model}${d.policy === 'none' ? '' : `, ${d.policy}`})`, policy: 'budget', verify: false, escalateTo: [] };
+  const was = `(was ${d.model}${d.policy === 'none' ? '' : `, ${d.policy}`})`;
+  return { model: downgradeTo, reason: `${cause?.reason ?? 'budget near its limit'}: downgraded to ${downgradeTo} ${was}`, policy: cause?.policy ?? 'budget', verify: false, escalateTo: [] };
 }
 
 /** No routing: the requested model. */

@@ -15,12 +15,19 @@ export interface RoutingContext {
   req: ChatRequest;
   /** Prompt tokens, when already counted (else the policy counts them if it needs them). */
   promptTokens?: number;
-  /** A cheaper model a nearly exhausted budget asks for (`Admission.switchTo`), if any. */
+  /** A cheaper model a nearly exhausted budget or a spend goal asks for (`Admission.switchTo`), if any. */
   downgradeTo?: string | null;
 }
 
 /** The policies a decision can come from. */
-export type RoutingPolicyName = 'none' | 'fixed' | 'cascade' | 'router' | 'budget';
+export type RoutingPolicyName = 'none' | 'fixed' | 'cascade' | 'router' | 'budget' | 'goal';
+
+/** What asked for a downgrade (`Admission.switchTo`): a budget near its limit, or a goal (`downgrade_model`). */
+export interface DowngradeCause {
+  policy: 'budget' | 'goal';
+  /** Why, in words (e.g. `goal daily_spend: today's spend reached 80% of its target`). */
+  reason: string;
+}
 
 /** A routing decision. */
 export interface RoutingDecision {

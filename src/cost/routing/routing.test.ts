@@ -135,6 +135,9 @@ describe('router', () => {
     const d = withBudgetDowngrade(routing.policy.choose(ctx(task('q', 0.3, 'x'), { task: 'lookup' })), 'small');
     expect(d).toMatchObject({ model: 'small', policy: 'budget', verify: false, escalateTo: [] });
     expect(withBudgetDowngrade(routing.policy.choose(ctx(task('q', 0.3, 'x'), { task: 'faq' })), null).policy).toBe('router');
+    const byGoal = withBudgetDowngrade(routing.policy.choose(ctx(task('q', 0.3, 'x'), { task: 'lookup' })), 'small', { policy: 'goal', reason: 'goal spend: at 80%' });
+    expect(byGoal).toMatchObject({ model: 'small', policy: 'goal', verify: false, escalateTo: [] });
+    expect(byGoal.reason).toMatch(/^goal spend: at 80%: downgraded to small \(was /);
   });
 
   it('rejects models the spec does not declare', () => {
