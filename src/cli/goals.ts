@@ -1,6 +1,7 @@
 /**
  * `daca goals`: the running node's goals (value against target, attainment over the window, open
- * escalations) and the goal controller's recent actions with their explanations, from `/api/ops/goals`.
+ * escalations, the model a spend goal downgraded to, deferred agents) and the goal controller's
+ * recent actions with their explanations, from `/api/ops/goals`.
  */
 import type { Command } from 'commander';
 import { formatGoalValue, type GoalMetric } from '../ops/goals/goal-spec.js';
@@ -24,6 +25,7 @@ interface GoalRow {
   attainment: number | null;
   detail: string;
   escalation: { alert: string; approval: string } | null;
+  downgraded: { to: string; since: string } | null;
   deferred: string[];
 }
 
@@ -43,6 +45,7 @@ export function formatGoals(r: GoalsAnswer): string {
     value: g.value === null ? 'no data' : formatGoalValue(g.metric, g.value),
     status: g.met === null ? '-' : g.met ? 'met' : g.escalation ? 'MISSED, escalated' : 'MISSED',
     attainment: g.attainment === null ? '-' : `${(g.attainment * 100).toFixed(1)}%`,
+    downgraded: g.downgraded?.to ?? '',
     deferred: g.deferred.join(' '),
   }));
   const lines = [`evaluated: ${r.evaluated_at ?? 'not yet'}`, table(rows)];

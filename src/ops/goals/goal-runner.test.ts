@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelDowngradesOf } from '../../gateway/model-downgrades.js';
 import { GatewayModelClient } from '../../runtime/model-client.js';
 import { createServices, type Services } from '../../server/services.js';
 import { parseSpecText } from '../../spec/loader.js';
@@ -11,7 +12,9 @@ import { GoalMeter } from './goal-meter.js';
 import { GoalRunner } from './goal-runner.js';
 
 const SPEC = `providers: { sim: { kind: sim } }
-models: { small: { provider: sim, price: { input: 50, output: 50 } } }
+models:
+  small: { provider: sim, price: { input: 50, output: 50 } }
+  big: { provider: sim, price: { input: 500, output: 500 } }
 tenants: { acme: {} }
 teams: { ops: { tenant: acme } }
 goals:
@@ -35,7 +38,7 @@ afterAll(async () => {
 /** A runner on the node's real parts, with an injected clock and spec. */
 function runner(now: () => number, spec: () => Pick<Spec, 'goals'>): GoalRunner {
   const meter = new GoalMeter({ usage: async (f) => (await s.observability.analytics.window(f)).rows, pendingApprovals: async () => 0 });
-  return new GoalRunner({ spec, meter, now, alerts: s.observability.alerts, approvals: s.engines.approvals, killSwitch: s.engines.killSwitch });
+  return new GoalRunner({ spec, meter, now, alerts: s.observability.alerts, approvals: s.engines.approvals, killSwitch: s.engines.killSwitch, downgrades: modelDowngradesOf(s) });
 }
 
 describe('GoalRunner', () => {
@@ -86,5 +89,67 @@ describe('GoalRunner', () => {
     expect(await r.evaluate()).toEqual([]);
     expect(await s.engines.killSwitch.list()).toEqual([]);
     expect(r.actions.at(-1)).toMatchObject({ kind: 'resume', target: 'reports', explanation: 'resumed deferred agents (reports): the goal left the spec' });
+  });
+
+  it("downgrades the scope's model calls at downgrade.at_percent, before deferring, and restores them when the UTC day turns", async () => {
+    const goals = parseSpecText(`${SPEC.slice(0, SPEC.indexOf('goals:'))}goals:
+  drafts:
+    metric: cost_per_day_usd
+    target: 0.1
+    scope: { agent: drafter }
+    actions: [downgrade_model, defer]
+    downgrade: { to: small, at_percent: 30 }
+    defer: { agents: [reports] }
+`, 'daca.yaml', {}).spec;
+    const client = new GatewayModelClient(s.gateway);
+    const draft = (agent = 'drafter') => client.chat({ tenant: 'acme', team: 'ops', agent, session: null }, { model: 'big', max_tokens: 40, messages: [{ role: 'user', content: 'draft [sim:tokens=30]' }] });
+    let days = 0;
+    const r = runner(() => Date.now() + days * DAY, () => goals);
+    expect((await draft()).model).toBe('big');
+    const [below] = await r.evaluate();
+    expect(below!.value).toBeLessThan(0.03); // one call on the big model: under 30% of $0.10
+    expect(below!.downgraded).toBeNull();
+    expect(r.actions).toEqual([]);
+
+    await draft();
+    const [g] = await r.evaluate();
+    expect(g!.value).toBeGreaterThanOrEqual(0.03);
+    expect(g!.met).toBe(true); // under the target, under the 90% defer threshold: nothing paused
+    expect(g).toMatchObject({ downgraded: { to: 'small' }, deferred: [] });
+    expect(r.actions.map((a) => `${a.kind} ${a.target}`)).toEqual(['downgrade agent drafter -> small']);
+    expect(r.actions[0]!.explanation).toMatch(/^model calls of agent drafter are answered by 'small' instead of the model they ask for \(when dearer\) until the UTC day ends: \$0\.\d{4} against a target of at most \$0\.1000, past the 30% downgrade threshold/);
+    expect(modelDowngradesOf(s).list()).toMatchObject([{ owner: 'drafts', to: 'small', scope: { agent: 'drafter' } }]);
+    expect((await draft()).model).toBe('small'); // asked for big, answered by small
+    expect((await draft('writer')).model).toBe('big'); // outside the goal's scope
+    const rows = (await s.observability.analytics.window({ from: Date.now() - 60_000, to: Date.now() + 1, agent: 'drafter' })).rows;
+    expect(rows.map((x) => x.model).sort()).toEqual(['big', 'big', 'small']); // the usage rows show the model that answered
+    await r.evaluate();
+    expect(r.actions).toHaveLength(1);
+
+    days = 1; // the next UTC day: nothing spent yet
+    const [next] = await r.evaluate();
+    expect(next).toMatchObject({ value: 0, downgraded: null });
+    expect(r.actions.slice(1).map((a) => `${a.kind} ${a.target}: ${a.explanation}`)).toEqual([`restore agent drafter -> small: model calls of agent drafter get the model they ask for again (no longer 'small'): a new UTC day began`]);
+    expect(modelDowngradesOf(s).list()).toEqual([]);
+    expect((await draft()).model).toBe('big');
+  });
+
+  it('follows a live change of the downgraded scope, and lifts the downgrade when its goal leaves the spec', async () => {
+    const goalsOf = (scope: string): Pick<Spec, 'goals'> => parseSpecText(`${SPEC.slice(0, SPEC.indexOf('goals:'))}goals:
+  drafts: { metric: cost_per_day_usd, target: 0.1, scope: ${scope}, actions: [downgrade_model], downgrade: { to: small, at_percent: 1 } }
+`, 'daca.yaml', {}).spec;
+    let goals = goalsOf('{ agent: drafter }');
+    const r = runner(Date.now, () => goals);
+    await r.evaluate();
+    expect(modelDowngradesOf(s).list().map((d) => `${d.owner} ${JSON.stringify(d.scope)}`)).toEqual(['drafts {"agent":"drafter"}']);
+    goals = goalsOf('{ team: ops, agent: drafter }');
+    await r.evaluate();
+    expect(modelDowngradesOf(s).list().map((d) => `${d.owner} ${JSON.stringify(d.scope)}`)).toEqual(['drafts {"team":"ops","agent":"drafter"}']);
+    goals = { goals: {} };
+    await r.evaluate();
+    expect(modelDowngradesOf(s).list()).toEqual([]);
+    expect(r.actions.map((a) => `${a.kind} ${a.target}`)).toEqual(['downgrade agent drafter -> small', 'downgrade team ops, agent drafter -> small', 'restore team ops, agent drafter -> small']);
+    expect(r.actions[1]!.explanation).toBe("the goal changed: model calls of team ops, agent drafter are now answered by 'small' until the UTC day ends");
+    expect(r.actions[2]!.explanation).toContain('the goal left the spec');
   });
 });

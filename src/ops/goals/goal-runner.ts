@@ -4,22 +4,29 @@
  * acts within the spec's constraints, and records and explains every action (kept in memory for
  * `GET /api/ops/goals` and appended to the audit ledger).
  *
- * Actions on a node: `defer` pauses a goal's non-urgent agents (`defer.agents`, through the kill
- * switch) once the day's spend reaches `defer.at_percent` of a `cost_per_day_usd` target, and
- * resumes them when the UTC day turns. The controller never raises a budget or a limit: when a
- * goal is missed and no allowed action can close the gap inside the limits, it asks a person once
- * per episode — exactly one alert (`goal:<id>`) and one approval request — and clears the alert
- * when the goal is met again.
+ * Actions on a node, both for `cost_per_day_usd` goals, cheaper work before paused work:
+ * - `downgrade_model`: once the day's spend in the goal's scope reaches `downgrade.at_percent`
+ *   (default 80) of the target, the node's gateway answers chat calls in that scope with
+ *   `downgrade.to` instead of the model they ask for (a {@link ModelDowngrades} entry), until the
+ *   UTC day turns or the goal leaves the spec or stops allowing it (then `restore`);
+ * - `defer`: once it reaches `defer.at_percent` (default 90), the goal's non-urgent agents
+ *   (`defer.agents`) are paused through the kill switch, and resumed when the UTC day turns.
+ *
+ * The other actions (`spawn`, `reap`, `concurrency`, `failover`) act in the simulated weeks only.
+ * The controller never raises a budget or a limit: when a goal is missed and no allowed action can
+ * close the gap inside the limits, it asks a person once per episode — exactly one alert
+ * (`goal:<id>`) and one approval request — and clears the alert when the goal is met again.
  */
 import type { ApprovalService } from '../../guardrails/approvals/approval-service.js';
 import type { KillSwitch } from '../../guardrails/kill-switch/kill-switch.js';
+import type { ModelDowngrades } from '../../gateway/model-downgrades.js';
 import type { Spec } from '../../spec/schema.js';
 import type { AlertEngine } from '../../telemetry/alerts/alert-engine.js';
 import type { GoalMeter, GoalReading } from './goal-meter.js';
-import { formatGoalValue, GOAL_METRICS, goalMet, type GoalSpec } from './goal-spec.js';
+import { formatGoalValue, GOAL_METRICS, goalMet, type GoalAction, type GoalSpec } from './goal-spec.js';
 
 /** Kinds of action the node's controller records. */
-export type GoalActionKind = 'defer' | 'resume' | 'alert' | 'approval' | 'recovered';
+export type GoalActionKind = 'downgrade' | 'restore' | 'defer' | 'resume' | 'alert' | 'approval' | 'recovered';
 
 /** One recorded action with its explanation. */
 export interface GoalActionRecord {
@@ -27,7 +34,7 @@ export interface GoalActionRecord {
   at: number;
   goal: string;
   kind: GoalActionKind;
-  /** What it acted on (agents, `alert:<id>`, `approval:<id>`). */
+  /** What it acted on (agents, `<scope> -> <model>` for downgrades, `alert:<id>`, `approval:<id>`). */
   target: string;
   explanation: string;
 }
@@ -50,6 +57,8 @@ export interface GoalStatus {
   detail: string;
   /** Open request for a person, when the goal cannot be met inside its limits. */
   escalation: { alert: string; approval: string; since: number } | null;
+  /** The model answering calls in the goal's scope instead of the requested one, since when; null when none. */
+  downgraded: { to: string; since: number } | null;
   deferred: string[];
 }
 
@@ -61,6 +70,8 @@ export interface GoalRunnerDeps {
   alerts: Pick<AlertEngine, 'raise' | 'clear'>;
   approvals: Pick<ApprovalService, 'requestOnce'>;
   killSwitch: Pick<KillSwitch, 'suspend' | 'resume'>;
+  /** The node's downgrades, read by its gateway (`downgrade_model`). */
+  downgrades: Pick<ModelDowngrades, 'set' | 'clear'>;
   /** Called with every action (the node appends it to the audit ledger). */
   onAction?: (a: GoalActionRecord) => void;
   onError?: (e: unknown) => void;
@@ -71,6 +82,7 @@ interface GoalState {
   last: GoalReading | null;
   escalation: GoalStatus['escalation'];
   deferred: { agents: string[]; day: number } | null;
+  downgraded: { to: string; scope: GoalSpec['scope']; day: number; since: number } | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -126,7 +138,7 @@ export class GoalRunner {
     const goals = this.deps.spec().goals;
     for (const id of [...this.state.keys()]) if (!goals[id]) await this.forget(id, now);
     for (const [id, g] of Object.entries(goals)) {
-      const st = this.state.get(id) ?? { history: [], last: null, escalation: null, deferred: null };
+      const st = this.state.get(id) ?? { history: [], last: null, escalation: null, deferred: null, downgraded: null };
       this.state.set(id, st);
       try {
         await this.evaluateGoal(id, g, st, now);
@@ -142,11 +154,14 @@ export class GoalRunner {
     const r = await this.deps.meter.read(g, now);
     st.last = r;
     if (st.deferred && Math.floor(now / DAY_MS) !== st.deferred.day) await this.resumeDeferred(id, st, now, 'a new UTC day began');
+    if (st.downgraded && Math.floor(now / DAY_MS) !== st.downgraded.day) this.restore(id, st, now, 'a new UTC day began');
+    if (st.downgraded && !downgrades(g)) this.restore(id, st, now, 'the goal no longer allows downgrade_model');
     if (r.value === null) return;
     const met = goalMet(g, r.value);
     st.history.push({ at: now, met });
     while (st.history.length && st.history[0]!.at < now - g.window) st.history.shift();
     const shown = `${formatGoalValue(g.metric, r.value)} against a target of ${GOAL_METRICS[g.metric].direction === 'at_least' ? 'at least' : 'at most'} ${formatGoalValue(g.metric, g.target)}`;
+    if (downgrades(g)) this.downgrade(id, g, st, now, r, shown);
     if (g.metric === 'cost_per_day_usd' && g.actions.includes('defer') && g.defer) {
       const at = (g.target * g.defer.at_percent) / 100;
       const fresh = g.defer.agents.filter((a) => !st.deferred?.agents.includes(a));
@@ -175,9 +190,13 @@ export class GoalRunner {
     if (budget) parts.push(`${budget} requests were rejected by a hard budget, and the controller does not spend past a budget`);
     const limited = r.failures?.rate_limit_exceeded ?? 0;
     if (limited) parts.push(`${limited} requests were rejected by a rate limit`);
-    if (g.metric === 'cost_per_day_usd') parts.push(st.deferred ? `every deferrable agent (${st.deferred.agents.join(', ')}) is already paused` : 'no deferrable agents are declared (defer.agents)');
-    const node = g.actions.filter((a) => a !== 'defer');
-    if (node.length) parts.push(`${node.join(', ')} act${node.length === 1 ? 's' : ''} on simulated workloads, not on this node`);
+    if (g.metric === 'cost_per_day_usd') {
+      if (st.downgraded) parts.push(`model calls in its scope are already answered by '${st.downgraded.to}'`);
+      parts.push(st.deferred ? `every deferrable agent (${st.deferred.agents.join(', ')}) is already paused` : 'no deferrable agents are declared (defer.agents)');
+    }
+    const live: readonly GoalAction[] = g.metric === 'cost_per_day_usd' ? ['defer', 'downgrade_model'] : [];
+    const simulated = g.actions.filter((a) => !live.includes(a));
+    if (simulated.length) parts.push(`${simulated.join(', ')} act${simulated.length === 1 ? 's' : ''} on simulated workloads, not on this node`);
     if (!g.actions.length) parts.push('the goal allows no actions');
     return `No allowed action can meet it inside the limits: ${parts.join('; ') || 'the allowed actions are exhausted'} (${r.detail}).`;
   }
@@ -201,6 +220,38 @@ export class GoalRunner {
     if (created) this.record({ at: now, goal: id, kind: 'approval', target: `approval:${approval.id}`, explanation: `asked a person to approve a change of limits or of the goal (approval ${approval.id})` });
   }
 
+  /**
+   * Moves the goal's scope to `downgrade.to` once the day's spend reaches `downgrade.at_percent` of
+   * the target; while in force, follows a live apply that changed the model or the scope.
+   */
+  private downgrade(id: string, g: GoalSpec & { downgrade: NonNullable<GoalSpec['downgrade']> }, st: GoalState, now: number, r: GoalReading, shown: string): void {
+    const { to, at_percent } = g.downgrade;
+    if (st.downgraded) {
+      if (st.downgraded.to === to && JSON.stringify(st.downgraded.scope) === JSON.stringify(g.scope)) return;
+    } else if (r.value === null || r.value < (g.target * at_percent) / 100) return;
+    const reason = `goal ${id}: today's spend reached ${at_percent}% of its ${formatGoalValue(g.metric, g.target)} daily target`;
+    const changed = st.downgraded !== null;
+    const since = st.downgraded?.since ?? now;
+    this.deps.downgrades.set({ owner: id, scope: g.scope, to, reason, since });
+    st.downgraded = { to, scope: { ...g.scope }, day: Math.floor(now / DAY_MS), since };
+    this.record({
+      at: now, goal: id, kind: 'downgrade', target: `${scopeText(g.scope)} -> ${to}`,
+      explanation: changed
+        ? `the goal changed: model calls of ${scopeText(g.scope)} are now answered by '${to}' until the UTC day ends`
+        : `model calls of ${scopeText(g.scope)} are answered by '${to}' instead of the model they ask for (when dearer) until the UTC day ends: ${shown}, past the ${at_percent}% downgrade threshold (${r.detail})`,
+    });
+  }
+
+  /** Lifts the goal's downgrade: calls get the model they ask for again. */
+  private restore(id: string, st: GoalState, now: number, why: string): void {
+    const d = st.downgraded;
+    if (!d) return;
+    this.deps.downgrades.clear(id);
+    st.downgraded = null;
+    const scope = scopeText(d.scope);
+    this.record({ at: now, goal: id, kind: 'restore', target: `${scope} -> ${d.to}`, explanation: `model calls of ${scope} get the model they ask for again (no longer '${d.to}'): ${why}` });
+  }
+
   private async resumeDeferred(id: string, st: GoalState, now: number, why: string): Promise<void> {
     const agents = st.deferred?.agents ?? [];
     for (const a of agents) await this.deps.killSwitch.resume('agent', a);
@@ -208,10 +259,11 @@ export class GoalRunner {
     if (agents.length) this.record({ at: now, goal: id, kind: 'resume', target: agents.join(', '), explanation: `resumed deferred agents (${agents.join(', ')}): ${why}` });
   }
 
-  /** A goal left the spec: its deferred agents resume and its alert resolves. */
+  /** A goal left the spec: its downgrade is lifted, its deferred agents resume and its alert resolves. */
   private async forget(id: string, now: number): Promise<void> {
     const st = this.state.get(id)!;
     this.state.delete(id);
+    this.restore(id, st, now, 'the goal left the spec');
     try {
       await this.resumeDeferred(id, st, now, 'the goal left the spec');
       if (st.escalation) await this.deps.alerts.clear(`goal:${id}`, id);
@@ -236,7 +288,19 @@ export class GoalRunner {
       evaluations: h.length,
       detail: st?.last?.detail ?? 'not evaluated yet',
       escalation: st?.escalation ?? null,
+      downgraded: st?.downgraded ? { to: st.downgraded.to, since: st.downgraded.since } : null,
       deferred: st?.deferred?.agents ?? [],
     };
   }
+}
+
+/** Whether a goal has the controller downgrade models on a node (a spend goal allowing `downgrade_model`). */
+function downgrades(g: GoalSpec): g is GoalSpec & { downgrade: NonNullable<GoalSpec['downgrade']> } {
+  return g.metric === 'cost_per_day_usd' && g.actions.includes('downgrade_model') && g.downgrade !== undefined;
+}
+
+/** A goal's scope in words: `tenant acme, team ops`, or `the whole node`. */
+function scopeText(s: GoalSpec['scope']): string {
+  const parts = [s.tenant && `tenant ${s.tenant}`, s.team && `team ${s.team}`, s.agent && `agent ${s.agent}`].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'the whole node';
 }

@@ -76,6 +76,11 @@ describe('goals: in the spec', () => {
       "daca.yaml:8:60 goals.d.scope.team: unknown team 'sales'; declared teams: support",
       "daca.yaml:8:86 goals.d.downgrade.to: 'huge' is not a declared model or alias",
     ]);
+    const embed = BASE.replace('models:\n', 'models:\n  vec: { provider: sim, type: embedding }\n') + 'aliases: { vectors: vec }\n';
+    expect(issuesOf(`${embed}goals:\n  d: { metric: cost_per_day_usd, target: 5, actions: [downgrade_model], downgrade: { to: vectors } }\n`)).toEqual([
+      "daca.yaml:10:90 goals.d.downgrade.to: 'vectors' is an embedding model; downgrade to a chat model",
+    ]);
+    expect(parseSpecText(`${BASE}aliases: { cheap: small }\ngoals:\n  d: { metric: cost_per_day_usd, target: 5, actions: [downgrade_model], downgrade: { to: cheap } }\n`, 'daca.yaml', {}).spec.goals.d!.downgrade).toEqual({ to: 'cheap', at_percent: 80 });
   });
 
   it('shows goal changes in a plan', () => {

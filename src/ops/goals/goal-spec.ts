@@ -6,6 +6,14 @@
  * When no allowed action can bring a goal back inside its limits, the controller asks a person:
  * one alert and one approval request (`escalate: true`, the default).
  *
+ * On a live node two actions act, both for `cost_per_day_usd` goals, cheaper work before paused
+ * work: `downgrade_model` — from `downgrade.at_percent` (default 80) of the target, the UTC day's
+ * spend in the goal's scope, chat calls in that scope are answered by `downgrade.to` (a declared
+ * chat model or alias) instead of the model they ask for when that one is dearer, until the UTC
+ * day ends or the goal leaves the spec (recorded as `downgrade`, then `restore`); and `defer` —
+ * from `defer.at_percent` (default 90), `defer.agents` are paused until the UTC day ends. The other
+ * actions act in the simulated weeks (src/ops/week/).
+ *
  * ```yaml
  * goals:
  *   support_latency:
@@ -19,9 +27,9 @@
  *     metric: cost_per_day_usd            # the current UTC day's model spend
  *     target: 500
  *     scope: { tenant: acme }
- *     actions: [defer, downgrade_model]
+ *     actions: [downgrade_model, defer]
+ *     downgrade: { to: small }                              # from 80%: calls answered by `small`
  *     defer: { at_percent: 90, agents: [nightly-report] }   # paused until the day ends
- *     downgrade: { to: small }
  * ```
  */
 import { z } from 'zod';
@@ -96,8 +104,8 @@ export const GoalSchema = z
       .optional(),
     downgrade: z
       .object({
-        to: z.string().min(1).describe('a declared model or alias'),
-        at_percent: z.number().positive().max(100).default(80).describe('cost goals: move work to `to` from this share of the target on'),
+        to: z.string().min(1).describe('a declared chat model or alias'),
+        at_percent: z.number().positive().max(100).default(80).describe('cost goals: chat calls in scope are answered by `to` from this share of the target on, until the UTC day ends'),
       })
       .strict()
       .optional()
@@ -155,7 +163,7 @@ type Issue = { code: 'custom'; path: (string | number)[]; message: string };
 /** Cross-references of the goals (scope teams and tenants, downgrade models), reported at their lines. */
 export function checkGoals(
   goals: GoalsSpec,
-  spec: { tenants: Record<string, unknown>; teams: Record<string, unknown>; models: Record<string, unknown>; aliases: Record<string, unknown> },
+  spec: { tenants: Record<string, unknown>; teams: Record<string, unknown>; models: Record<string, { type: 'chat' | 'embedding' }>; aliases: Record<string, string> },
   addIssue: (i: Issue) => void,
 ): void {
   for (const [id, g] of Object.entries(goals)) {
@@ -163,7 +171,10 @@ export function checkGoals(
       addIssue({ code: 'custom', path: ['goals', id, 'scope', 'tenant'], message: `unknown tenant '${g.scope.tenant}'; declared tenants: ${Object.keys(spec.tenants).join(', ') || '(none)'}` });
     if (g.scope.team && !spec.teams[g.scope.team])
       addIssue({ code: 'custom', path: ['goals', id, 'scope', 'team'], message: `unknown team '${g.scope.team}'; declared teams: ${Object.keys(spec.teams).join(', ') || '(none)'}` });
-    if (g.downgrade && !spec.models[g.downgrade.to] && !spec.aliases[g.downgrade.to])
-      addIssue({ code: 'custom', path: ['goals', id, 'downgrade', 'to'], message: `'${g.downgrade.to}' is not a declared model or alias` });
+    if (g.downgrade) {
+      const model = spec.models[g.downgrade.to] ?? spec.models[spec.aliases[g.downgrade.to] ?? ''];
+      if (!model) addIssue({ code: 'custom', path: ['goals', id, 'downgrade', 'to'], message: `'${g.downgrade.to}' is not a declared model or alias` });
+      else if (model.type !== 'chat') addIssue({ code: 'custom', path: ['goals', id, 'downgrade', 'to'], message: `'${g.downgrade.to}' is an embedding model; downgrade to a chat model` });
+    }
   }
 }

@@ -2,7 +2,8 @@
  * `/api/ops/goals`: the node's goals with their attainment and the controller's action log.
  *
  * - `GET /` — every goal of the spec in force (value, target, met, attainment over its window,
- *   open escalation, deferred agents) and the last `limit` actions (default 100), newest last;
+ *   open escalation, the model its scope is downgraded to, deferred agents) and the last `limit`
+ *   actions (default 100), newest last;
  * - `POST /evaluate` — evaluates every goal now (acting as on the schedule) and answers the same.
  */
 import { Hono } from 'hono';
@@ -17,7 +18,11 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 function body(r: GoalRunner, limit: number): unknown {
   return {
     evaluated_at: iso(r.evaluatedAt),
-    goals: r.status().map((g) => ({ ...g, escalation: g.escalation ? { ...g.escalation, since: iso(g.escalation.since) } : null })),
+    goals: r.status().map((g) => ({
+      ...g,
+      escalation: g.escalation ? { ...g.escalation, since: iso(g.escalation.since) } : null,
+      downgraded: g.downgraded ? { ...g.downgraded, since: iso(g.downgraded.since) } : null,
+    })),
     actions: r.actions.slice(-limit).map((a) => ({ ...a, at: iso(a.at) })),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The goal controller of a node: one {@link GoalRunner} per node, reading the spec in force (so a
  * live apply changes the goals at once), measuring from the node's usage rows and approvals, acting
- * through its kill switch, alerts and approvals, and appending every action to the audit ledger.
+ * through its model downgrades, kill switch, alerts and approvals, and appending every action to
+ * the audit ledger.
  * `startDaca` starts it (every `DACA_GOALS_EVERY_MS`, default 15 s) and stops it on shutdown.
  */
 import { auditOf } from '../../compliance/node-audit.js';
+import { modelDowngradesOf } from '../../gateway/model-downgrades.js';
 import type { Services } from '../../server/services.js';
 import { GoalMeter, type GoalSource } from './goal-meter.js';
 import { GoalRunner, type GoalActionRecord } from './goal-runner.js';
@@ -48,6 +50,7 @@ export function goalsOf(s: Services): GoalRunner {
     alerts: s.observability.alerts,
     approvals: s.engines.approvals,
     killSwitch: s.engines.killSwitch,
+    downgrades: modelDowngradesOf(s),
     onAction: (a) => {
       s.logger.info({ goal: a.goal, action: a.kind, target: a.target }, `goal action: ${a.explanation}`);
       audit(a);
