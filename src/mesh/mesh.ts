@@ -21,7 +21,8 @@ import { SkillIndex, type SkillEntry, type SkillMatch } from './routing/skill-in
 import { addSynonymGroups } from './routing/synonyms.js';
 import { CallPolicy, type MeshCallerIdentity } from './security/call-policy.js';
 import type { MeshTokens } from './security/agent-token.js';
-import { forward } from './a2a/http-forward.js';
+import type { IncomingMessage } from 'node:http';
+import { forward, forwardRaw } from './a2a/http-forward.js';
 import { partsJson, replyOf } from './a2a/convert.js';
 
 /** Options of a {@link Mesh}. */
@@ -312,6 +313,36 @@ export class Mesh implements MeshCaller {
         { retries: this.spec.balancing.retries, idempotent: slo.idempotent ?? false, deadlineMs: opts.deadlineMs, signal: opts.signal },
       );
       ok = out.answer.status < 400;
+      return out;
+    } finally {
+      this.edges.record(caller.type, target.agent, performance.now() - t0, ok);
+    }
+  }
+
+  /**
+   * Opens a streamed call (`message/stream`, `tasks/resubscribe`) to a remote instance, balanced
+   * and failed over like {@link Mesh.forwardRemote} until an instance answers with its response
+   * head; the caller relays the body as it arrives. The edge metrics count the time to the head.
+   * A 5xx head is a retryable failure; any other head (a 4xx included) is the answer.
+   */
+  async openRemoteStream(target: Extract<CallTarget, { kind: 'remote' }>, body: string, caller: MeshCallerIdentity, opts: { traceparent?: string | undefined; deadlineMs: number; signal?: AbortSignal | undefined; skill?: string | null; version?: string | undefined }): Promise<{ instance: AgentInstance; res: IncomingMessage }> {
+    const slo = this.sloOf(target.agent, opts.skill);
+    const t0 = performance.now();
+    let ok = false;
+    try {
+      const out = await this.balancer.call(
+        target.instances,
+        async (instance, signal) => {
+          const res = await forwardRaw(instance.endpoint, body, this.hopHeaders(instance, caller, opts.traceparent, opts.version), signal);
+          if ((res.statusCode ?? 502) >= 500) {
+            res.resume();
+            throw new AttemptError(`instance ${instance.endpoint} answered ${res.statusCode}`, true, true);
+          }
+          return { instance, res };
+        },
+        { retries: this.spec.balancing.retries, idempotent: slo.idempotent ?? false, deadlineMs: opts.deadlineMs, signal: opts.signal },
+      );
+      ok = (out.res.statusCode ?? 502) < 400;
       return out;
     } finally {
       this.edges.record(caller.type, target.agent, performance.now() - t0, ok);

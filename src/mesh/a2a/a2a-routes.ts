@@ -4,6 +4,7 @@
  * `/.well-known/agent-card.json` + `/a2a/` that routes each message by skill, and daca's agents
  * as MCP tools at `/mcp`. Calls authenticate with a daca key or a mesh token (Bearer).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { ServerCallContext } from '@a2a-js/sdk/server';
@@ -149,6 +150,13 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
   app.post('/a2a', meshRpc);
   app.post('/a2a/', meshRpc);
 
+  /** Remembers which instance holds a task (bounded). */
+  function noteTask(id: unknown, instanceId: string): void {
+    if (typeof id !== 'string') return;
+    if (affinity.size > 100_000) affinity.clear();
+    affinity.set(id, instanceId);
+  }
+
   /** Runs a JSON-RPC request on a local agent, or forwards it to a remote instance. */
   async function dispatch(c: Context, m: Mesh, agent: string, skill: string | null, caller: MeshCallerIdentity, local: null | undefined, parsed?: unknown, raw?: string): Promise<Response> {
     const { outgoing, incoming } = nodeBindings(c) as NodeBindings;
@@ -181,14 +189,14 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
     });
     try {
       const instances = pinned ? () => target.instances().filter((i) => i.instanceId === pinned) : target.instances;
-      const { answer, instance } = await m.forwardRemote({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: ctl.signal, skill, version });
-      if (SEND_METHODS.has(method) && answer.status === 200 && answer.body.includes('"task"')) {
-        const id = (JSON.parse(answer.body.toString('utf8')) as { result?: { task?: { id?: unknown }; id?: unknown } }).result?.task?.id;
-        if (typeof id === 'string') {
-          if (affinity.size > 100_000) affinity.clear();
-          affinity.set(id, instance.instanceId);
-        }
+      if (streaming) {
+        const { res, instance } = await m.openRemoteStream({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: ctl.signal, skill, version });
+        relayStream(res, outgoing, { version, deadlineMs, onFirst: (chunk) => noteTask(firstEventTaskId(chunk), instance.instanceId) });
+        return RESPONSE_ALREADY_SENT;
       }
+      const { answer, instance } = await m.forwardRemote({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: ctl.signal, skill, version });
+      if (SEND_METHODS.has(method) && answer.status === 200 && answer.body.includes('"task"'))
+        noteTask((JSON.parse(answer.body.toString('utf8')) as { result?: { task?: { id?: unknown }; id?: unknown } }).result?.task?.id, instance.instanceId);
       const headers: Record<string, string | number> = { 'content-type': String(answer.headers['content-type'] ?? (streaming ? 'text/event-stream' : 'application/json')), 'content-length': answer.body.length };
       if (version) headers['a2a-version'] = version;
       outgoing.writeHead(answer.status, headers);
@@ -234,6 +242,57 @@ function cardBody(c: Context, info: CardInfo): Record<string, unknown> {
 /** A call context like the endpoint's (the SDK scopes tasks by tenant). */
 function ctxFor(caller: MeshCallerIdentity): ServerCallContext {
   return new ServerCallContext({ user: new MeshUser(caller, undefined, undefined), tenant: caller.tenant });
+}
+
+/**
+ * Relays a remote instance's streamed answer (SSE) to the caller as it arrives, with
+ * back-pressure; the upstream is closed when the caller goes away or the deadline passes (the
+ * caller's stream then ends).
+ */
+function relayStream(res: IncomingMessage, out: ServerResponse, o: { version: string | undefined; deadlineMs: number; onFirst: (chunk: Buffer) => void }): void {
+  const headers: Record<string, string> = { 'content-type': String(res.headers['content-type'] ?? 'text/event-stream'), 'cache-control': 'no-cache' };
+  if (res.headers['content-length']) headers['content-length'] = String(res.headers['content-length']);
+  if (o.version) headers['a2a-version'] = o.version;
+  out.writeHead(res.statusCode ?? 200, headers);
+  out.flushHeaders();
+  let first = true;
+  const timer = setTimeout(() => res.destroy(new Error('the stream passed its deadline')), Math.max(1, o.deadlineMs - Date.now()));
+  const finish = (): void => {
+    clearTimeout(timer);
+    if (!out.writableEnded) out.end();
+  };
+  res.on('data', (d: Buffer) => {
+    if (first) {
+      first = false;
+      o.onFirst(d);
+    }
+    if (!out.write(d)) {
+      res.pause();
+      out.once('drain', () => res.resume());
+    }
+  });
+  res.once('end', finish);
+  res.once('close', finish);
+  res.once('error', finish);
+  out.once('close', () => {
+    clearTimeout(timer);
+    if (!res.complete) res.destroy();
+  });
+}
+
+/** The task id in the first SSE event of a streamed answer (1.0 `result.task.id`, 0.3 `result.id` of a task), if any. */
+function firstEventTaskId(chunk: Buffer): string | undefined {
+  const text = chunk.toString('utf8');
+  const at = text.indexOf('data:');
+  if (at < 0) return undefined;
+  const end = text.indexOf('\n', at);
+  try {
+    const ev = JSON.parse(text.slice(at + 5, end < 0 ? undefined : end)) as { result?: { task?: { id?: unknown }; kind?: unknown; id?: unknown } };
+    const id = ev.result?.task?.id ?? (ev.result?.kind === 'task' ? ev.result.id : undefined);
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The JSON-RPC method of a raw body, without parsing all of it. */

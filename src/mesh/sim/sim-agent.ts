@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AgentEvent, type AgentExecutor } from '@a2a-js/sdk/server';
-import { agentMessage, textOf, toAgentMessage } from '../a2a/convert.js';
+import { agentMessage, taskOf, textOf, toAgentMessage } from '../a2a/convert.js';
 import { agentCard, cardJsonV03, cardJsonV1, type CardInfo } from '../a2a/cards.js';
 import { LocalA2AEndpoint, writeJson } from '../a2a/local-endpoint.js';
 import { MeshUser } from '../a2a/caller-user.js';
@@ -24,6 +24,11 @@ export interface SimAgentOptions {
   delayMs?: number;
   /** Bearer token the agent requires (none: open). */
   token?: string;
+  /**
+   * When set, the agent answers as a task: it publishes the task as `working` at once, awaits this
+   * (a test's gate, say), then completes it with the answer — so a stream carries two events.
+   */
+  beforeAnswer?: () => Promise<void>;
 }
 
 /** A running sim agent. */
@@ -51,10 +56,19 @@ export async function startSimAgent(opts: SimAgentOptions): Promise<RunningSimAg
   const info: CardInfo = { name: opts.name, description: `Simulated agent ${opts.name}`, version: '1.0', url: `${url}/`, skills: opts.skills ?? [], streaming: true };
   const executor: AgentExecutor = {
     execute: async (rc, bus) => {
+      const ids = { taskId: rc.taskId, contextId: rc.contextId };
+      if (opts.beforeAnswer) {
+        bus.publish(AgentEvent.task(taskOf(ids, 'working', undefined, [rc.userMessage])));
+        await opts.beforeAnswer();
+      }
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
       const text = textOf(toAgentMessage(rc.userMessage).parts);
       answered++;
-      bus.publish(AgentEvent.message(agentMessage([{ kind: 'text', text: `${opts.name}: ${text.slice(0, 200)}` }], { messageId: randomUUID(), contextId: rc.contextId })));
+      const answer = agentMessage([{ kind: 'text', text: `${opts.name}: ${text.slice(0, 200)}` }], { messageId: randomUUID(), ...(opts.beforeAnswer ? ids : { contextId: rc.contextId }) });
+      if (opts.beforeAnswer) {
+        const t = taskOf(ids, 'completed', answer);
+        bus.publish(AgentEvent.statusUpdate({ taskId: ids.taskId, contextId: ids.contextId, status: t.status, metadata: undefined }));
+      } else bus.publish(AgentEvent.message(answer));
       bus.finished();
     },
     cancelTask: async () => {},
