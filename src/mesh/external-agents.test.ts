@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDaca } from '../server/serve.js';
 import { startTestDaca, TEST_ADMIN_KEY, post } from '../../test/support/in-process-daca.js';
 import { startSimAgent, type RunningSimAgent } from './sim/sim-agent.js';
+import { externalAgentsSpec } from './testing/a2a-test-client.js';
 
 let daca: RunningDaca;
 let partner: RunningSimAgent;
@@ -12,14 +13,7 @@ const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 beforeAll(async () => {
   partner = await startSimAgent({ name: 'partner', skills: [{ id: 'translate', name: 'Translate text', description: 'Translate text between languages', examples: ['Translate this into French'] }] });
   weather = await startSimAgent({ name: 'weather', skills: [{ id: 'forecast', name: 'Weather forecast', description: 'Forecast the weather for a city', examples: ['Will it rain in Oslo?'] }] });
-  daca = await startTestDaca(`
-version: 1
-providers: { sim: { kind: sim } }
-models: { small: { provider: sim, type: chat } }
-mesh:
-  external_agents:
-    partner: { url: "${partner.url}" }
-`);
+  daca = await startTestDaca(externalAgentsSpec({ partner: partner.url }));
   key = ((await (await post(`${daca.url}/api/keys`, TEST_ADMIN_KEY, { agent: 'caller', team: 'default', tenant: 'default' })).json()) as { key: string }).key;
 });
 afterAll(async () => {

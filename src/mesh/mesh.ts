@@ -22,8 +22,21 @@ import { addSynonymGroups } from './routing/synonyms.js';
 import { CallPolicy, type MeshCallerIdentity } from './security/call-policy.js';
 import type { MeshTokens } from './security/agent-token.js';
 import type { IncomingMessage } from 'node:http';
-import { forward, forwardRaw } from './a2a/http-forward.js';
+import { forward, forwardRaw, type ForwardedAnswer } from './a2a/http-forward.js';
 import { partsJson, replyOf } from './a2a/convert.js';
+
+/** A remote call target: an agent on another node or outside daca. */
+type RemoteTarget = Extract<CallTarget, { kind: 'remote' }>;
+
+/** Options of one hop to a remote agent. */
+export interface HopOptions {
+  traceparent?: string | undefined;
+  /** Epoch ms the call must finish by. */
+  deadlineMs: number;
+  signal?: AbortSignal | undefined;
+  skill?: string | null;
+  version?: string | undefined;
+}
 
 /** Options of a {@link Mesh}. */
 export interface MeshOptions {
@@ -302,21 +315,8 @@ export class Mesh implements MeshCaller {
    * Sends a JSON-RPC body to a remote agent's instances (balanced, with failover), as `caller`.
    * Returns the instance's answer unparsed.
    */
-  async forwardRemote(target: Extract<CallTarget, { kind: 'remote' }>, body: string, caller: MeshCallerIdentity, opts: { traceparent?: string | undefined; deadlineMs: number; signal?: AbortSignal | undefined; skill?: string | null; version?: string | undefined }) {
-    const slo = this.sloOf(target.agent, opts.skill);
-    const t0 = performance.now();
-    let ok = false;
-    try {
-      const out = await this.balancer.call(
-        target.instances,
-        async (instance, signal) => ({ instance, answer: await forward(instance.endpoint, body, this.hopHeaders(instance, caller, opts.traceparent, opts.version), signal) }),
-        { retries: this.spec.balancing.retries, idempotent: slo.idempotent ?? false, deadlineMs: opts.deadlineMs, signal: opts.signal },
-      );
-      ok = out.answer.status < 400;
-      return out;
-    } finally {
-      this.edges.record(caller.type, target.agent, performance.now() - t0, ok);
-    }
+  forwardRemote(target: RemoteTarget, body: string, caller: MeshCallerIdentity, opts: HopOptions): Promise<{ instance: AgentInstance; answer: ForwardedAnswer }> {
+    return this.hop(target, caller, opts, async (instance, headers, signal) => ({ instance, answer: await forward(instance.endpoint, body, headers, signal) }), (o) => o.answer.status);
   }
 
   /**
@@ -325,24 +325,33 @@ export class Mesh implements MeshCaller {
    * head; the caller relays the body as it arrives. The edge metrics count the time to the head.
    * A 5xx head is a retryable failure; any other head (a 4xx included) is the answer.
    */
-  async openRemoteStream(target: Extract<CallTarget, { kind: 'remote' }>, body: string, caller: MeshCallerIdentity, opts: { traceparent?: string | undefined; deadlineMs: number; signal?: AbortSignal | undefined; skill?: string | null; version?: string | undefined }): Promise<{ instance: AgentInstance; res: IncomingMessage }> {
+  openRemoteStream(target: RemoteTarget, body: string, caller: MeshCallerIdentity, opts: HopOptions): Promise<{ instance: AgentInstance; res: IncomingMessage }> {
+    return this.hop(
+      target,
+      caller,
+      opts,
+      async (instance, headers, signal) => {
+        const res = await forwardRaw(instance.endpoint, body, headers, signal);
+        if ((res.statusCode ?? 502) >= 500) {
+          res.resume();
+          throw new AttemptError(`instance ${instance.endpoint} answered ${res.statusCode}`, true, true);
+        }
+        return { instance, res };
+      },
+      (o) => o.res.statusCode ?? 502,
+    );
+  }
+
+  /** One balanced hop to a remote agent: the route's SLO (idempotency), the hop's headers, the edge metrics. */
+  private async hop<R>(target: RemoteTarget, caller: MeshCallerIdentity, opts: HopOptions, attempt: (instance: AgentInstance, headers: Record<string, string>, signal: AbortSignal) => Promise<R>, status: (r: R) => number): Promise<R> {
     const slo = this.sloOf(target.agent, opts.skill);
     const t0 = performance.now();
     let ok = false;
     try {
-      const out = await this.balancer.call(
-        target.instances,
-        async (instance, signal) => {
-          const res = await forwardRaw(instance.endpoint, body, this.hopHeaders(instance, caller, opts.traceparent, opts.version), signal);
-          if ((res.statusCode ?? 502) >= 500) {
-            res.resume();
-            throw new AttemptError(`instance ${instance.endpoint} answered ${res.statusCode}`, true, true);
-          }
-          return { instance, res };
-        },
-        { retries: this.spec.balancing.retries, idempotent: slo.idempotent ?? false, deadlineMs: opts.deadlineMs, signal: opts.signal },
-      );
-      ok = (out.res.statusCode ?? 502) < 400;
+      const out = await this.balancer.call(target.instances, (instance, signal) => attempt(instance, this.hopHeaders(instance, caller, opts.traceparent, opts.version), signal), {
+        retries: this.spec.balancing.retries, idempotent: slo.idempotent ?? false, deadlineMs: opts.deadlineMs, signal: opts.signal,
+      });
+      ok = status(out) < 400;
       return out;
     } finally {
       this.edges.record(caller.type, target.agent, performance.now() - t0, ok);

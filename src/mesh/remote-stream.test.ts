@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '@a2a-js/sdk';
-import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import type { RunningDaca } from '../server/serve.js';
 import { startTestDaca, TEST_ADMIN_KEY, post } from '../../test/support/in-process-daca.js';
 import { startSimAgent, type RunningSimAgent } from './sim/sim-agent.js';
+import { a2aClientFactory, externalAgentsSpec } from './testing/a2a-test-client.js';
 
 let daca: RunningDaca;
 let narrator: RunningSimAgent;
@@ -33,14 +33,7 @@ beforeAll(async () => {
         };
       }),
   });
-  daca = await startTestDaca(`
-version: 1
-providers: { sim: { kind: sim } }
-models: { small: { provider: sim, type: chat } }
-mesh:
-  external_agents:
-    narrator: { url: "${narrator.url}" }
-`);
+  daca = await startTestDaca(externalAgentsSpec({ narrator: narrator.url }));
   key = ((await (await post(`${daca.url}/api/keys`, TEST_ADMIN_KEY, { agent: 'reader', team: 'default', tenant: 'default' })).json()) as { key: string }).key;
 });
 afterAll(async () => {
@@ -50,9 +43,7 @@ afterAll(async () => {
 
 describe('message/stream to a remote agent through the mesh', () => {
   it('reaches the official A2A client event by event, not at the end', async () => {
-    const fetchImpl: typeof fetch = (url, init = {}) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers ?? {})), authorization: `Bearer ${key}` } });
-    const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory({ fetchImpl })], cardResolver: new DefaultAgentCardResolver({ fetchImpl }) }));
-    const c = await factory.createFromUrl(daca.url, '/a2a/narrator/.well-known/agent-card.json');
+    const c = await a2aClientFactory(key).createFromUrl(daca.url, '/a2a/narrator/.well-known/agent-card.json');
     const events: { kind: string; state?: number; text?: string }[] = [];
     const message = Message.fromJSON({ messageId: `s-${Date.now()}`, role: 'ROLE_USER', parts: [{ text: 'once upon a time' }] });
     for await (const ev of c.sendMessageStream({ message, tenant: '', configuration: undefined, metadata: undefined })) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '@a2a-js/sdk';
-import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import type { RunningDaca } from '../../server/serve.js';
 import { startTestDaca, TEST_ADMIN_KEY, post } from '../../../test/support/in-process-daca.js';
 import { meshTestSpec } from '../testing/mesh-spec-fixture.js';
+import { a2aClientFactory } from '../testing/a2a-test-client.js';
 
 let daca: RunningDaca;
 const keys: Record<string, string> = {};
@@ -14,10 +14,7 @@ async function key(agent: string | null, tenant: string, team: string): Promise<
   return (j.key ?? j.secret)!;
 }
 
-function client(k: string) {
-  const fetchImpl: typeof fetch = (url, init = {}) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers ?? {})), authorization: `Bearer ${k}` } });
-  return new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory({ fetchImpl })], cardResolver: new DefaultAgentCardResolver({ fetchImpl }) }));
-}
+const client = a2aClientFactory;
 
 const textOf = (parts: { content?: { $case: string; value: unknown } }[] = []) => parts.map((p) => (p.content?.$case === 'text' ? String(p.content.value) : '')).join('');
 
