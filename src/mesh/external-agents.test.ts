@@ -48,4 +48,17 @@ describe('external A2A agents', () => {
     expect(j.result?.parts?.[0]?.text).toMatch(/^weather: /);
     expect(weather.answered()).toBe(1);
   });
+
+  it('refuses registration headers it could not send safely, naming the field', async () => {
+    const bad = async (headers: unknown) => {
+      const r = await post(`${daca.url}/api/mesh/agents`, TEST_ADMIN_KEY, { name: 'weather2', url: weather.url, headers });
+      expect(r.status).toBe(400);
+      return JSON.stringify(await r.json());
+    };
+    expect(await bad({ 'content-length': '1' })).toMatch(/sets this header on every hop/);
+    expect(await bad({ authorization: 'Bearer a\r\nx-injected: 1' })).toMatch(/printable ASCII/);
+    expect(await bad({ 'bad name': 'x' })).toMatch(/HTTP header name/);
+    expect(await bad({ authorization: 'x'.repeat(4097) })).toMatch(/headers/);
+    expect(await bad(Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`x-h${i}`, 'v'])))).toMatch(/at most 16 headers/);
+  });
 });

@@ -77,6 +77,32 @@ export const ExternalAgentSchema = z
   })
   .strict();
 
+const headerNameRe = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+/** Headers daca sets on every hop itself; a registration may not replace them. */
+const HOP_OWN_HEADERS = new Set(['host', 'connection', 'content-length', 'content-type', 'transfer-encoding', 'traceparent', 'tracestate', 'a2a-version']);
+
+/**
+ * Headers a registration asks daca to send on every hop to the agent (and its card fetches), e.g.
+ * `{ authorization: 'Bearer …' }`: at most 16, names lower-cased, printable ASCII values of at most
+ * 4 KiB, 8 KiB in all.
+ */
+export const HopHeadersSchema = z
+  .record(z.string(), z.string().max(4096, 'at most 4096 characters').regex(/^[\t\x20-\x7e]*$/, 'expected printable ASCII (no line breaks)'))
+  .superRefine((h, ctx) => {
+    const names = Object.keys(h);
+    if (names.length > 16) ctx.addIssue({ code: 'custom', message: 'at most 16 headers' });
+    if (Object.entries(h).reduce((n, [k, v]) => n + k.length + v.length, 0) > 8192) ctx.addIssue({ code: 'custom', message: 'at most 8 KiB of headers in all' });
+    const seen = new Set<string>();
+    for (const n of names) {
+      const lower = n.toLowerCase();
+      const problem = !headerNameRe.test(n) ? 'expected an HTTP header name' : HOP_OWN_HEADERS.has(lower) ? 'daca sets this header on every hop itself' : seen.has(lower) ? 'given twice (header names are case-insensitive)' : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: [n], message: problem });
+      seen.add(lower);
+    }
+  })
+  .transform((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v])))
+  .describe('headers sent on every hop to the agent and on its card fetches (values never listed)');
+
 /** An MCP server whose tools agents may use: a command (stdio) or a URL (Streamable HTTP). */
 export const McpServerSchema = z
   .object({

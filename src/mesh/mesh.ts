@@ -21,6 +21,7 @@ import { SkillIndex, type SkillEntry, type SkillMatch } from './routing/skill-in
 import { addSynonymGroups } from './routing/synonyms.js';
 import { CallPolicy, type MeshCallerIdentity } from './security/call-policy.js';
 import type { MeshTokens } from './security/agent-token.js';
+import type { HeaderSeal } from './security/sealed-headers.js';
 import type { IncomingMessage } from 'node:http';
 import { forward, forwardRaw, type ForwardedAnswer } from './a2a/http-forward.js';
 import { partsJson, replyOf } from './a2a/convert.js';
@@ -45,6 +46,8 @@ export interface MeshOptions {
   host: () => AgentHost | undefined;
   registry: MeshRegistry;
   tokens: MeshTokens;
+  /** Seals the headers of agents registered through the API (every node of a deployment shares its secret). */
+  headerSeal?: HeaderSeal;
   tracer?: Tracer;
   /** This node's id (registry instance ids). */
   nodeId: string;
@@ -81,6 +84,8 @@ export class Mesh implements MeshCaller {
   readonly decisions: DecisionLog;
   readonly registry: MeshRegistry;
   readonly tokens: MeshTokens;
+  /** Seals registration headers for the registry (absent: agents cannot be registered with headers). */
+  readonly headerSeal: HeaderSeal | undefined;
   readonly tracer: Tracer;
   readonly nodeId: string;
   private readonly specOf: () => Spec;
@@ -101,6 +106,7 @@ export class Mesh implements MeshCaller {
     this.hostOf = opts.host;
     this.registry = opts.registry;
     this.tokens = opts.tokens;
+    this.headerSeal = opts.headerSeal;
     this.tracer = opts.tracer ?? NOOP_TRACER;
     this.nodeId = opts.nodeId;
     this.now = opts.now ?? Date.now;
@@ -358,11 +364,20 @@ export class Mesh implements MeshCaller {
     }
   }
 
-  /** Headers of a hop to an instance: a mesh token for it, and the trace context. */
+  /**
+   * Headers of a hop to an instance, and the trace context: to a daca node, a mesh token for it; to
+   * an external agent, the headers of its registration (API) or of `mesh.external_agents` (spec) —
+   * never a mesh token, which is daca's own credential.
+   */
   hopHeaders(inst: AgentInstance, caller: MeshCallerIdentity, traceparent: string | undefined, version?: string): Record<string, string> {
-    const spec = this.specOf();
-    const ext = inst.kind === 'external' ? spec.mesh.external_agents[inst.agent] : undefined;
-    const h: Record<string, string> = ext ? { ...ext.headers } : { authorization: `Bearer ${this.tokens.sign({ sub: caller.type, ten: caller.tenant, aud: inst.agent })}` };
+    let h: Record<string, string>;
+    if (inst.headers) {
+      const opened = this.headerSeal?.open(inst.headers, inst.endpoint);
+      // not sent: this node cannot authenticate the hop (another instance may be reachable)
+      if (!opened) throw new AttemptError(`the headers registered for ${inst.instanceId} do not open on node ${this.nodeId}: every node must share DACA_MESH_SECRET (or the admin key)`, false, true);
+      h = { ...opened };
+    } else if (inst.kind === 'external') h = { ...this.specOf().mesh.external_agents[inst.agent]?.headers };
+    else h = { authorization: `Bearer ${this.tokens.sign({ sub: caller.type, ten: caller.tenant, aud: inst.agent })}` };
     if (traceparent) h.traceparent = traceparent;
     if (version) h['a2a-version'] = version; // the body is forwarded as the caller wrote it (none: a 0.3 body)
     return h;

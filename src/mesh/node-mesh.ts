@@ -24,6 +24,7 @@ import { NatsRegistry } from './registry/nats-registry.js';
 import { StoreRegistry } from './registry/store-registry.js';
 import type { MeshRegistry } from './registry/types.js';
 import { MeshTokens } from './security/agent-token.js';
+import { HeaderSeal } from './security/sealed-headers.js';
 
 /** What the mesh needs from a node (a subset of `Services`). */
 export interface MeshNode {
@@ -51,7 +52,7 @@ interface NodeMesh {
   timer: NodeJS.Timeout;
   publicUrl: string | null;
   external: Map<string, { ok: boolean; error?: string; at: number }>;
-  /** External agents registered through the API (kept alive by this node's heartbeats). */
+  /** External agents registered through the API (kept alive by this node's heartbeats; in memory only). */
   added: Map<string, Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>>;
 }
 
@@ -153,7 +154,7 @@ async function open(node: MeshNode): Promise<NodeMesh> {
     : await StoreRegistry.open(node.store, { ttlMs: r.ttl_ms, refreshMs: Math.max(250, Math.floor(r.heartbeat_ms / 2)), onError });
   const secret = process.env.DACA_MESH_SECRET ?? createHash('sha256').update(`daca-mesh:${node.adminKey}`).digest('hex');
   const nodeId = process.env.DACA_NODE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const mesh = new Mesh({ spec, host: () => hostOf(node), registry, tokens: new MeshTokens(secret), nodeId, embedderFor: embedderFor(node), ...(node.tracer ? { tracer: node.tracer } : {}) });
+  const mesh = new Mesh({ spec, host: () => hostOf(node), registry, tokens: new MeshTokens(secret), headerSeal: new HeaderSeal(secret), nodeId, embedderFor: embedderFor(node), ...(node.tracer ? { tracer: node.tracer } : {}) });
   const tools = new McpToolHub(spec().mesh.mcp_servers, { tools: node.engines?.tools ?? new ToolPolicy(spec()), approvals: node.engines?.approvals });
   const n: NodeMesh = { mesh, tools, timer: null as unknown as NodeJS.Timeout, publicUrl: process.env.DACA_PUBLIC_URL ?? null, external: new Map(), added: new Map() };
   const beat = (): void => {
@@ -184,10 +185,11 @@ async function heartbeat(n: NodeMesh, node: MeshNode): Promise<void> {
       });
     }
   }
-  const externals: [string, Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>][] = [];
-  for (const [name, ext] of Object.entries(spec.mesh.external_agents)) for (const url of [ext.url, ...ext.instances]) externals.push([name, { ...ext, url }]);
-  for (const [k, ext] of n.added) externals.push([k.slice(0, k.indexOf(' ')), ext]);
-  await Promise.all(externals.map(([name, ext]) => registerExternal(n, name, ext, zone)));
+  const beats: Promise<void>[] = [];
+  for (const [name, ext] of Object.entries(spec.mesh.external_agents)) for (const url of [ext.url, ...ext.instances]) beats.push(registerExternal(n, name, { ...ext, url }, zone));
+  // the spec's headers are on every node already; the API's travel sealed with the instance
+  for (const [k, ext] of n.added) beats.push(registerExternal(n, k.slice(0, k.indexOf(' ')), ext, zone, true));
+  await Promise.all(beats);
 }
 
 /**
@@ -197,23 +199,31 @@ async function heartbeat(n: NodeMesh, node: MeshNode): Promise<void> {
 export async function addExternalAgent(node: MeshNode, name: string, ext: { url: string; card_path?: string; headers?: Record<string, string>; tenant?: string }): Promise<void> {
   const n = await nodeMeshOf(node);
   const full = { url: ext.url, card_path: ext.card_path ?? '/.well-known/agent-card.json', headers: ext.headers ?? {}, tenant: ext.tenant };
-  await registerExternal(n, name, full, node.spec.spec.mesh.registry.zone);
+  await registerExternal(n, name, full, node.spec.spec.mesh.registry.zone, true);
   const st = n.external.get(`${name} ${full.url}`);
   if (!st?.ok) throw new Error(st?.error ?? 'the agent card could not be read');
   n.added.set(`${name} ${full.url}`, full);
 }
 
-/** Fetches and validates an external agent's card, and registers it as a mesh member. */
-export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, name: string, ext: Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>, zone = 'external'): Promise<void> {
+/**
+ * Fetches and validates an external agent's card (sending its headers), and registers it as a mesh
+ * member; with `sealHeaders` (a registration through the API) its headers go into the registry
+ * sealed, for every node's hops to it.
+ */
+export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, name: string, ext: Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>, zone = 'external', sealHeaders = false): Promise<void> {
   const at = Date.now();
   try {
     const cardUrl = new URL(ext.card_path.replace(/^\//, ''), ext.url.endsWith('/') ? ext.url : `${ext.url}/`);
     const res = await fetch(cardUrl, { headers: { 'a2a-version': '1.0', ...ext.headers }, signal: AbortSignal.timeout(5_000) });
     if (!res.ok) throw new Error(`GET ${cardUrl} answered ${res.status}`);
     const card = parseCard(await res.json());
+    const seal = sealHeaders && Object.keys(ext.headers).length > 0 ? n.mesh.headerSeal : undefined;
+    if (sealHeaders && Object.keys(ext.headers).length > 0 && !seal) throw new Error('this mesh cannot keep registration headers (no header seal)');
+    const sealed = seal?.seal(ext.headers, card.url);
     await n.mesh.registry.register({
       agent: name, instanceId: `external:${name}:${card.url}`, endpoint: card.url, node: 'external', kind: 'external', tenant: ext.tenant ?? 'default',
       version: card.version, zone, description: card.description, skills: card.skills, tags: [], health: 'healthy', load: n.mesh.balancer.state(`external:${name}:${card.url}`).inFlight,
+      ...(sealed ? { headers: sealed } : {}),
     });
     n.external.set(`${name} ${ext.url}`, { ok: true, at });
   } catch (e) {

@@ -4,6 +4,7 @@
  * TTL lapses disappears from discovery.
  */
 import type { AgentSkillInfo } from '../../runtime/types.js';
+import type { SealedHeaders } from '../security/sealed-headers.js';
 
 /** Health of an instance as it reports it (or as the balancer saw it). */
 export type InstanceHealth = 'healthy' | 'degraded' | 'unhealthy';
@@ -33,6 +34,8 @@ export interface AgentInstance {
   heartbeatAt: number;
   /** When it expires without a new heartbeat (epoch ms). */
   expiresAt: number;
+  /** Headers sent on every hop to it (an external agent registered through the API with `headers`), sealed. */
+  headers?: SealedHeaders;
 }
 
 /** A filter for discovery. */

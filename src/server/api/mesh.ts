@@ -2,7 +2,9 @@
  * `/api/mesh`: discovery and observability of the agent mesh.
  *
  * - `GET /agents?skill=&tag=&agent=` — live instances (this node's agents and every registered one)
- * - `POST /agents` `{name, url, card_path?, tenant?}` — register an external A2A agent by URL
+ * - `POST /agents` `{name, url, card_path?, tenant?, headers?}` — register an external A2A agent by URL;
+ *   `headers` (e.g. its bearer credential) go on every hop to it and on its card fetches, and are
+ *   listed by name only
  * - `POST /route` `{text, tags?, caller?, tenant?}` — where the mesh would route a request (recorded)
  * - `GET /decisions?limit=&routed=` and `/decisions/:id` — routing decisions with score and reason
  * - `GET /edges` — per-edge rate, p50/p99, errors and SLO status, plus the topology's nodes
@@ -12,6 +14,7 @@ import { z } from 'zod';
 import { InvalidRequestError, NotFoundError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 import type { Mesh } from '../../mesh/mesh.js';
+import { HopHeadersSchema } from '../../mesh/mesh-spec.js';
 import { addExternalAgent, externalStatusOf, meshOf, type MeshNode } from '../../mesh/node-mesh.js';
 import type { AgentInstance } from '../../mesh/registry/types.js';
 import { parseJson } from './parse.js';
@@ -29,13 +32,18 @@ export interface MeshAgentView {
     breaker: string;
     inFlight: number;
     ewmaMs: number;
+    /** Headers its registration sends on every hop, values redacted. */
+    headers?: Record<string, string>;
   })[];
 }
 
 const RouteBody = z.object({ text: z.string().min(1), tags: z.array(z.string()).optional(), caller: z.string().optional(), tenant: z.string().optional() }).strict();
 const ExternalBody = z
-  .object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), url: z.url(), card_path: z.string().optional(), tenant: z.string().optional() })
+  .object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), url: z.url(), card_path: z.string().optional(), tenant: z.string().optional(), headers: HopHeadersSchema.optional() })
   .strict();
+
+/** What listings show instead of a registration header's value. */
+const REDACTED = '[redacted]';
 
 /** Lists agents and their instances, local ones included even before their first heartbeat. */
 export function meshAgents(m: Mesh, q: { skill?: string | undefined; tag?: string | undefined; agent?: string | undefined; tenant?: string | undefined }): MeshAgentView[] {
@@ -60,6 +68,7 @@ export function meshAgents(m: Mesh, q: { skill?: string | undefined; tag?: strin
     view(i).instances.push({
       instanceId: i.instanceId, endpoint: i.endpoint, node: i.node, kind: i.kind, zone: i.zone, version: i.version, health: s.breaker(now) === 'open' ? 'unhealthy' : i.health,
       load: i.load, heartbeatAt: i.heartbeatAt, expiresAt: i.expiresAt, breaker: s.breaker(now), inFlight: s.inFlight, ewmaMs: Math.round(s.ewmaMs * 1000) / 1000,
+      ...(i.headers ? { headers: Object.fromEntries(i.headers.names.map((n) => [n, REDACTED])) } : {}),
     });
   }
   for (const a of m.host?.list() ?? []) {
@@ -92,9 +101,9 @@ export function meshApi(node: MeshNode) {
     const b = await parseJson(c, ExternalBody, 'external agent');
     const tenant = tenantFilter(c, b.tenant);
     if (tenant !== undefined) b.tenant = tenant;
-    noteAudit(c, { ...(b.tenant ? { tenant: b.tenant } : {}), detail: { action: 'mesh_agent_registered', agent: b.name, url: b.url } });
+    noteAudit(c, { ...(b.tenant ? { tenant: b.tenant } : {}), detail: { action: 'mesh_agent_registered', agent: b.name, url: b.url, ...(b.headers ? { headers: Object.keys(b.headers) } : {}) } });
     try {
-      await addExternalAgent(node, b.name, { url: b.url, ...(b.card_path ? { card_path: b.card_path } : {}), ...(b.tenant ? { tenant: b.tenant } : {}) });
+      await addExternalAgent(node, b.name, { url: b.url, ...(b.card_path ? { card_path: b.card_path } : {}), ...(b.tenant ? { tenant: b.tenant } : {}), ...(b.headers ? { headers: b.headers } : {}) });
     } catch (e) {
       throw new InvalidRequestError(`could not register '${b.name}': ${e instanceof Error ? e.message : String(e)}`, { param: 'url' });
     }
