@@ -64,7 +64,9 @@ describe('a defineAgent agent in its own process joins the mesh', () => {
   it('is served over A2A from its own process and registered in daca', async () => {
     expect(joined.pid).not.toBe(process.pid);
     expect(joined.agents).toEqual([{ name: 'stocktaker', url: `${joined.url}/a2a/stocktaker/` }]);
-    const card = (await (await fetch(`${joined.url}/a2a/stocktaker/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } })).json()) as { name: string; skills: { id: string }[] };
+    // only daca holds the process's secret: a direct call is refused, the card is read through daca
+    expect((await fetch(`${joined.url}/a2a/stocktaker/.well-known/agent-card.json`)).status).toBe(401);
+    const card = (await (await fetch(`${daca.url}/a2a/stocktaker/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } })).json()) as { name: string; skills: { id: string }[] };
     expect(card.name).toBe('stocktaker');
     expect(card.skills.map((s) => s.id)).toEqual(['count-stock']);
     const list = (await (await fetch(`${daca.url}/api/mesh/agents?skill=count-stock`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } })).json()) as { agents: { agent: string; instances: { kind: string; endpoint: string }[] }[] };

@@ -7,10 +7,14 @@
  * the agents registered, and from then on routes, balances and forwards calls to this process
  * like any mesh member: `POST <daca>/a2a/<agent>/`, or a request stated in words to `POST <daca>/a2a/`.
  *
- * The endpoint does not authenticate daca's calls: bind it to an address only daca reaches
- * (default 127.0.0.1).
+ * Only daca may call it: joinMesh makes a random per-process secret (or takes `secret`), registers
+ * each agent with `headers: { authorization: 'Bearer <secret>' }` — daca keeps them sealed in its
+ * registry and sends them on every hop and card fetch — and answers any request without that bearer
+ * 401 (a JSON-RPC error for POST, a JSON error otherwise). Callers go through daca, which
+ * authenticates them and applies the mesh's policies.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { agentCard, cardJsonV03, cardJsonV1, type CardInfo } from '../mesh/a2a/cards.js';
 import { LocalA2AEndpoint, writeJson } from '../mesh/a2a/local-endpoint.js';
@@ -18,6 +22,7 @@ import { MeshUser } from '../mesh/a2a/caller-user.js';
 import type { LocalTurn } from '../mesh/a2a/agent-executor.js';
 import type { AgentHost } from './agent-host.js';
 import type { AgentMessage } from './types.js';
+import { InvalidRequestError } from '../errors.js';
 
 /** How a team's process joins a mesh. */
 export interface JoinMeshOptions {
@@ -35,6 +40,11 @@ export interface JoinMeshOptions {
   tenant?: string;
   /** Version written on the agents' cards (default `1.0`). */
   version?: string;
+  /**
+   * The bearer secret daca must present on every call to this process (32 to 1024 printable ASCII
+   * characters, no spaces). Default: 32 random bytes, base64url, new at every start.
+   */
+  secret?: string;
 }
 
 /** A team's process serving its agents to a mesh. */
@@ -57,6 +67,10 @@ export interface JoinedMesh {
  * ```
  */
 export async function joinMesh(host: AgentHost, o: JoinMeshOptions): Promise<JoinedMesh> {
+  const secret = o.secret ?? randomBytes(32).toString('base64url');
+  if (!/^[\x21-\x7e]{32,1024}$/.test(secret)) throw new InvalidRequestError('JoinMeshOptions.secret must be 32 to 1024 printable ASCII characters without spaces', { param: 'secret' });
+  const dacaBase = o.dacaUrl.replace(/\/+$/, '');
+  const fromDaca = bearerCheck(secret);
   const server = createServer({ keepAliveTimeout: 65_000 });
   const listenHost = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -80,6 +94,7 @@ export async function joinMesh(host: AgentHost, o: JoinMeshOptions): Promise<Joi
   }
   const identity = { type: 'mesh', tenant: o.tenant ?? 'default' };
   server.on('request', (req, res) => {
+    if (!fromDaca(req)) return refuse(req, res, dacaBase);
     const m = /^\/a2a\/([^/?]+)\/(\.well-known\/agent-card\.json)?(?:\?.*)?$/.exec(req.url ?? '');
     const entry = m ? served.get(decodeURIComponent(m[1]!)) : undefined;
     if (!m || !entry) return writeJson(res, 404, { error: `no agent here; this process serves ${[...served.keys()].map((n) => `/a2a/${n}/`).join(', ')}` });
@@ -103,10 +118,10 @@ export async function joinMesh(host: AgentHost, o: JoinMeshOptions): Promise<Joi
   const agents: { name: string; url: string }[] = [];
   try {
     for (const [name, { info }] of served) {
-      const r = await fetch(`${o.dacaUrl.replace(/\/+$/, '')}/api/mesh/agents`, {
+      const r = await fetch(`${dacaBase}/api/mesh/agents`, {
         method: 'POST',
         headers: { authorization: `Bearer ${o.adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name, url: info.url, ...(o.tenant ? { tenant: o.tenant } : {}) }),
+        body: JSON.stringify({ name, url: info.url, ...(o.tenant ? { tenant: o.tenant } : {}), headers: { authorization: `Bearer ${secret}` } }),
       });
       if (!r.ok) throw new Error(`daca refused to register '${name}' (${r.status}): ${await r.text()}`);
       agents.push({ name, url: info.url });
@@ -116,6 +131,23 @@ export async function joinMesh(host: AgentHost, o: JoinMeshOptions): Promise<Joi
     throw e;
   }
   return { url: base, agents, close };
+}
+
+/** True when a request carries `authorization: Bearer <secret>` (compared in constant time). */
+function bearerCheck(secret: string): (req: IncomingMessage) => boolean {
+  const want = createHash('sha256').update(secret).digest();
+  return (req) => {
+    const m = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
+    return m !== null && timingSafeEqual(createHash('sha256').update(m[1]!).digest(), want);
+  };
+}
+
+/** 401: a JSON-RPC error to a POST, a JSON error otherwise; either says how to get through. */
+function refuse(req: IncomingMessage, res: ServerResponse, dacaBase: string): void {
+  const message = `this process answers daca only: call its agents through daca (POST ${dacaBase}/a2a/<agent>/ with a daca key), or send the bearer secret joinMesh registered with daca (authorization: Bearer <secret>)`;
+  res.setHeader('www-authenticate', 'Bearer');
+  // -32000 (server error): A2A gives -32001 to TaskNotFound
+  writeJson(res, 401, req.method === 'POST' ? { jsonrpc: '2.0', id: null, error: { code: -32000, message } } : { error: message });
 }
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
