@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDaca } from '../server/serve.js';
 import { startTestDaca, TEST_ADMIN_KEY, post } from '../../test/support/in-process-daca.js';
@@ -60,5 +62,21 @@ describe('external A2A agents', () => {
     expect(await bad({ 'bad name': 'x' })).toMatch(/HTTP header name/);
     expect(await bad({ authorization: 'x'.repeat(4097) })).toMatch(/headers/);
     expect(await bad(Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`x-h${i}`, 'v'])))).toMatch(/at most 16 headers/);
+  });
+
+  it('does not send registration headers to another origin than the one registered', async () => {
+    // a card served from one origin that names another (here: weather's) as the agent's endpoint
+    const card = await (await fetch(`${weather.url}/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } })).text();
+    const relay = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(card));
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/`;
+      const r = await post(`${daca.url}/api/mesh/agents`, TEST_ADMIN_KEY, { name: 'elsewhere', url, headers: { authorization: 'Bearer s3cret-for-the-relay' } });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(await r.json())).toMatch(/sends an agent's headers only to the origin they were registered for/);
+      expect((await post(`${daca.url}/api/mesh/agents`, TEST_ADMIN_KEY, { name: 'elsewhere', url })).status).toBe(201); // no credentials at stake
+    } finally {
+      relay.close();
+    }
   });
 });

@@ -217,6 +217,9 @@ export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, n
     const res = await fetch(cardUrl, { headers: { 'a2a-version': '1.0', ...ext.headers }, signal: AbortSignal.timeout(5_000) });
     if (!res.ok) throw new Error(`GET ${cardUrl} answered ${res.status}`);
     const card = parseCard(await res.json());
+    // credentials go only where they were registered: a card may not send them to another origin
+    if (Object.keys(ext.headers).length > 0 && new URL(card.url).origin !== new URL(ext.url).origin)
+      throw new Error(`the agent card names ${new URL(card.url).origin} as its endpoint, not ${new URL(ext.url).origin} where it was registered; daca sends an agent's headers only to the origin they were registered for (register the card's own URL)`);
     const seal = sealHeaders && Object.keys(ext.headers).length > 0 ? n.mesh.headerSeal : undefined;
     if (sealHeaders && Object.keys(ext.headers).length > 0 && !seal) throw new Error('this mesh cannot keep registration headers (no header seal)');
     const sealed = seal?.seal(ext.headers, card.url);
