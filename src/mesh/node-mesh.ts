@@ -4,6 +4,7 @@
  * external agents registered (heartbeats) in the registry: NATS JetStream KV when
  * `DACA_NATS_URL` is set, the Store otherwise.
  */
+import type { AgentToolbox } from '../runtime/agent-tools.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -96,6 +97,14 @@ export function meshIfReady(node: object): Mesh | null {
 /** The MCP tools hub of the node (tools of `mesh.mcp_servers`, governed). */
 export function mcpToolsOf(node: MeshNode): Promise<McpToolHub> {
   return nodeMeshOf(node).then((n) => n.tools);
+}
+
+/** The node's MCP tools as agents' `ctx.tools` see them (the mesh opens on first use). */
+export function toolboxOf(node: MeshNode): AgentToolbox {
+  return {
+    listTools: (agent) => mcpToolsOf(node).then((h) => h.listTools(agent)),
+    callTool: (caller, tool, args, opts) => mcpToolsOf(node).then((h) => h.callTool(caller, tool, args, opts)),
+  };
 }
 
 /** A MeshCaller for the runtime (`RuntimeOptions.mesh`), usable before the mesh is open. */

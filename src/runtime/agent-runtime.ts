@@ -12,6 +12,7 @@ import { InternalError, NotFoundError } from '../errors.js';
 import type { ApprovalService } from '../guardrails/approvals/approval-service.js';
 import type { Spec } from '../spec/schema.js';
 import type { AgentHost, MeshCaller } from './agent-host.js';
+import type { AgentToolbox } from './agent-tools.js';
 import { failed } from './agent-turn.js';
 import { ApprovalBridge } from './approval-bridge.js';
 import type { AgentDefinition } from './define-agent.js';
@@ -57,6 +58,7 @@ export class AgentRuntime implements AgentHost {
   private spec: Spec;
   private readonly workflows = new Map<string, WorkflowDefinition>();
   private mesh: MeshCaller;
+  private tools: AgentToolbox | undefined;
   private started = false;
   private restate: { urls: RestateUrls; ingress: IngressClient; endpoint: RestateEndpoint; endpointUrl: string; server: RestateServer | null } | null = null;
   private bridge: ApprovalBridge | null = null;
@@ -70,6 +72,11 @@ export class AgentRuntime implements AgentHost {
   /** Routes `ctx.callAgent` through the mesh (default: this runtime's own agents). */
   setMesh(mesh: MeshCaller): void {
     this.mesh = mesh;
+  }
+
+  /** Gives agents `ctx.tools` (a node gives its MCP tool hub; default: no tools). */
+  setTools(tools: AgentToolbox): void {
+    this.tools = tools;
   }
 
   /** Adds code agents and workflows (before or after `start`). Names must be unique. */
@@ -253,7 +260,7 @@ export class AgentRuntime implements AgentHost {
   }
 
   private turnEnv(def: AgentDefinition, id: string) {
-    return { identity: this.identity(def.name, def.team, id === 'ephemeral' ? null : id), models: this.opts.models, mesh: this.mesh };
+    return { identity: this.identity(def.name, def.team, id === 'ephemeral' ? null : id), models: this.opts.models, mesh: this.mesh, tools: this.tools };
   }
 
   private services(): RestateServiceDef[] {

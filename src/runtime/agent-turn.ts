@@ -4,7 +4,8 @@
  * the reply and the state to keep. Model calls and agent calls go through `effects.run`, so a
  * durable turn replays their journaled results instead of calling (and paying) twice.
  */
-import { DacaError } from '../errors.js';
+import { DacaError, NotFoundError } from '../errors.js';
+import { toolResultText, type AgentToolbox } from './agent-tools.js';
 import type { MeshCaller } from './agent-host.js';
 import { messageText, textMessage, toReply, type AgentContext, type AgentDefinition, type ModelChatRequest, type ModelChatResult } from './define-agent.js';
 import type { AgentIdentity, AgentModelClient } from './model-client.js';
@@ -23,6 +24,8 @@ export interface TurnEnv {
   identity: AgentIdentity;
   models: AgentModelClient;
   mesh: MeshCaller;
+  /** The node's tools (absent: the agent has none). */
+  tools?: AgentToolbox | undefined;
   opts: InvokeOptions;
 }
 
@@ -84,6 +87,20 @@ export async function runTurn<S>(
         usage.modelCalls += 1;
         return r;
       },
+    },
+    tools: {
+      list: async () => (env.tools ? env.tools.listTools(def.name) : []),
+      call: async (name, args) =>
+        unwrap(
+          await effects.run(`tool ${name}`, () =>
+            outcome(async () => {
+              if (!env.tools) throw new NotFoundError(`agent '${def.name}' has no tools here (declare MCP servers in mesh.mcp_servers)`);
+              const who = { agent: def.name, tenant: env.identity.tenant, team: env.identity.team, session: env.identity.session };
+              const r = await env.tools.callTool(who, name, args, env.opts.signal ? { signal: env.opts.signal } : {});
+              return { text: toolResultText(r), isError: r.isError };
+            }),
+          ),
+        ),
     },
     callAgent: async (type, targetId, msg) => {
       const m = typeof msg === 'string' ? textMessage(msg, 'agent') : msg;

@@ -3,14 +3,39 @@
  * in-process (fast path, state in memory) or durably on Restate (`durable: true`: one virtual
  * object per agent type, keyed by instance id, state persisted after every turn).
  */
+import type { AgentToolInfo } from './agent-tools.js';
 import type { AgentMessage, AgentReply, AgentSkillInfo, AgentUsage, JsonValue, MessagePart } from './types.js';
+
+/** A tool call the model asked for (OpenAI shape: `arguments` is a JSON text). */
+export interface ModelToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** A tool the model may call (OpenAI `tools` entry). */
+export interface ModelTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
+/** One message of a chat request (OpenAI shape). */
+export interface ModelChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  name?: string;
+  tool_call_id?: string;
+  tool_calls?: ModelToolCall[];
+}
 
 /** A chat request an agent sends through the gateway (model defaults to the agent's alias). */
 export interface ModelChatRequest {
   /** A declared model or alias (default: the agent's `prompt.model`, else `default`). */
   model?: string;
   /** OpenAI-shaped messages. */
-  messages: { role: 'system' | 'user' | 'assistant' | 'tool'; content: string; name?: string; tool_call_id?: string }[];
+  messages: ModelChatMessage[];
+  /** Tools the model may call (e.g. from `ctx.tools.list()`). */
+  tools?: ModelTool[];
   temperature?: number;
   max_tokens?: number;
 }
@@ -25,6 +50,8 @@ export interface ModelChatResult {
   usage: { inputTokens: number; outputTokens: number; costMicros: number };
   /** Finish reason. */
   finishReason: string | null;
+  /** Tool calls the model asked for (empty when it answered in text). */
+  toolCalls: ModelToolCall[];
 }
 
 /** What a handler can do during one turn. */
@@ -41,6 +68,15 @@ export interface AgentContext<S> {
   callAgent(type: string, id: string | undefined, message: AgentMessage | string): Promise<AgentReply>;
   /** Model calls through the gateway under this agent's identity (metered, budgeted, guarded). */
   readonly model: { chat(req: ModelChatRequest): Promise<ModelChatResult> };
+  /**
+   * Tools from the node's MCP servers (`mesh.mcp_servers`): `list()` the ones this agent may see;
+   * `call()` runs one after governance (the spec's `tools:` allow-lists, argument schemas and
+   * approvals; a refusal throws) and is journaled once when durable.
+   */
+  readonly tools: {
+    list(): Promise<AgentToolInfo[]>;
+    call(name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean }>;
+  };
   /** Waits durably (a Restate timer when durable). */
   sleep(ms: number): Promise<void>;
   /** A reminder: delivers `message` to this instance's `handler` after `delayMs`. */

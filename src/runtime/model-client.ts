@@ -43,6 +43,7 @@ export class GatewayModelClient implements AgentModelClient {
   async chat(who: AgentIdentity, req: ModelChatRequest & { model: string }, opts: ModelCallOptions = {}): Promise<ModelChatResult> {
     const call = this.call(who, req.model, opts);
     const chat: ChatRequest = { model: req.model, messages: req.messages };
+    if (req.tools?.length) chat.tools = req.tools;
     if (req.temperature !== undefined) chat.temperature = req.temperature;
     if (req.max_tokens !== undefined) chat.max_tokens = req.max_tokens;
     try {
@@ -53,6 +54,7 @@ export class GatewayModelClient implements AgentModelClient {
         model: call.model?.name ?? req.model,
         usage: { inputTokens: meter.usage.prompt_tokens, outputTokens: meter.usage.completion_tokens, costMicros: meter.costMicros },
         finishReason: choice?.finish_reason ?? null,
+        toolCalls: (choice?.message.tool_calls ?? []).map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })),
       };
     } catch (e) {
       if (e instanceof DacaError) await this.gateway.recordFailure(call, e).catch(() => {});
@@ -98,7 +100,7 @@ export class HttpModelClient implements AgentModelClient {
     const r = await fetch(`${this.dacaUrl.replace(/\/+$/, '')}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(req), signal: opts.signal ?? null });
     const body = (await r.json()) as {
       model?: string;
-      choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+      choices?: { message?: { content?: string | null; tool_calls?: ModelChatResult['toolCalls'] }; finish_reason?: string | null }[];
       usage?: { prompt_tokens?: number; completion_tokens?: number };
       error?: { code?: string; message?: string };
     };
@@ -109,6 +111,7 @@ export class HttpModelClient implements AgentModelClient {
       model: r.headers.get('x-daca-model') ?? body.model ?? req.model,
       usage: { inputTokens: body.usage?.prompt_tokens ?? 0, outputTokens: body.usage?.completion_tokens ?? 0, costMicros: Math.round(cost * 1e6) },
       finishReason: body.choices?.[0]?.finish_reason ?? null,
+      toolCalls: body.choices?.[0]?.message?.tool_calls ?? [],
     };
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Prompt agents declared in the spec (`agents.<name>.prompt`), built on the same `defineAgent`
  * SDK: each message becomes one chat call (system prompt + the conversation + the message) through
- * the gateway under the agent's identity. Durable prompt agents keep the conversation (last 20
+ * the gateway under the agent's identity — or, with `prompt.tools`, a tool loop over the node's MCP
+ * tools of those names (tool-loop.ts). Durable prompt agents keep the conversation (last 20
  * messages) as their state; fast-path ones are stateless.
  */
 import type { Spec } from '../spec/schema.js';
-import { defineAgent, messageText, skillId, type AgentDefinition } from './define-agent.js';
+import { defineAgent, messageText, skillId, type AgentDefinition, type ModelChatMessage, type ModelChatRequest } from './define-agent.js';
+import { chatWithTools } from './tool-loop.js';
 import type { AgentSkillInfo, JsonValue } from './types.js';
 
 type Turn = { role: 'user' | 'assistant'; content: string };
@@ -49,14 +51,14 @@ export function promptAgentsOf(spec: Spec): AgentDefinition[] {
       handlers: {
         async onMessage(ctx, msg) {
           const text = messageText(msg) || JSON.stringify(msg.parts);
-          const messages: { role: 'system' | 'user' | 'assistant'; content: string }[] = [];
+          const messages: ModelChatMessage[] = [];
           if (p.system) messages.push({ role: 'system', content: p.system });
           if (durable) for (const t of ctx.state.history) messages.push(t);
           messages.push({ role: 'user', content: text });
-          const req: Parameters<typeof ctx.model.chat>[0] = { model: p.model, messages };
+          const req: ModelChatRequest & { messages: ModelChatMessage[] } = { model: p.model, messages };
           if (p.temperature !== undefined) req.temperature = p.temperature;
           if (p.max_tokens !== undefined) req.max_tokens = p.max_tokens;
-          const r = await ctx.model.chat(req);
+          const r = p.tools?.length ? await chatWithTools(ctx, req, p.tools) : await ctx.model.chat(req);
           if (durable) ctx.state.history = [...ctx.state.history, { role: 'user' as const, content: text }, { role: 'assistant' as const, content: r.text }].slice(-HISTORY);
           return r.text;
         },

@@ -12,6 +12,7 @@ import { createServices, type Services, type ServicesOptions } from './services.
 import { LiveNode } from '../ops/live-node.js';
 import { liveRef } from '../ops/live-ref.js';
 import { goalsOf, stopGoalsOf } from '../ops/goals/node-goals.js';
+import { toolboxOf } from '../mesh/node-mesh.js';
 
 /** Options of a daca node. */
 export interface StartOptions extends ServicesOptions {
@@ -46,6 +47,7 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
   });
   live = new LiveNode(base);
   const services = live.services;
+  base.runtime.setTools(toolboxOf(services)); // prompt agents' `prompt.tools`, code agents' `ctx.tools`
   const state = { ready: true };
   const app = createApp(services, state);
   const honoListener = getRequestListener(app.fetch);

@@ -85,10 +85,15 @@ export class McpToolHub {
       .map(([n]) => n);
   }
 
-  /** The tools `agent` may see (servers that list it), each server connected on first use. */
+  /**
+   * The tools `agent` may see: those of the servers that list it, less the ones its `tools:`
+   * policy does not allow (they could not be called); each server connected on first use.
+   */
   async listTools(agent: string): Promise<McpTool[]> {
     const out: McpTool[] = [];
-    for (const name of this.serversFor(agent)) out.push(...(await this.connect(name)).tools);
+    const policy = this.governance.tools;
+    for (const name of this.serversFor(agent))
+      for (const t of (await this.connect(name)).tools) if (policy.checkDeclared(agent, [{ type: 'function', function: { name: t.name } }]).action !== 'block') out.push(t);
     return out;
   }
 

@@ -13,7 +13,7 @@ import type { RunningDaca } from '../../server/serve.js';
 import { startTestDaca, TEST_ADMIN_KEY, post } from '../../../test/support/in-process-daca.js';
 import { defineAgent, messageText } from '../../runtime/define-agent.js';
 import { isDacaError } from '../../errors.js';
-import { closeMeshOf, mcpToolsOf } from '../node-mesh.js';
+import { closeMeshOf, mcpToolsOf, toolboxOf } from '../node-mesh.js';
 
 let tools: Server;
 let toolsUrl: string;
@@ -74,12 +74,17 @@ teams: { default: { tenant: default } }
 agents:
   stocker: { team: default }
   assistant: { team: default, prompt: { model: small, system: hi } }
+  clerk: { team: default, prompt: { model: small, system: You answer stock questions., tools: [lookup_stock, delete_inventory] } }
 tools:
   stocker-tools:
     agents: [stocker]
     allow:
       lookup_stock: { parameters: { type: object, properties: { sku: { type: string, pattern: "^SKU-[0-9]+$" } }, required: [sku] } }
       echo_text: {}
+  clerk-tools:
+    agents: [clerk]
+    allow:
+      lookup_stock: {}
 mesh:
   mcp_servers:
     inventory: { url: "${toolsUrl}" }
@@ -114,8 +119,8 @@ afterAll(async () => {
   await new Promise<void>((r) => tools.close(() => r()));
 });
 
-async function ask(text: string): Promise<{ state: string; text: string }> {
-  const r = await post(`${daca.url}/a2a/stocker/`, key, { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: `m-${Math.random()}`, role: 'user', parts: [{ kind: 'text', text }] } } });
+async function ask(text: string, agent = 'stocker'): Promise<{ state: string; text: string }> {
+  const r = await post(`${daca.url}/a2a/${agent}/`, key, { jsonrpc: '2.0', id: 1, method: 'message/send', params: { message: { kind: 'message', messageId: `m-${Math.random()}`, role: 'user', parts: [{ kind: 'text', text }] } } });
   const j = (await r.json()) as { result: { status: { state: string; message?: { parts: { text: string }[] } } } };
   return { state: j.result.status.state, text: j.result.status.message?.parts.map((p) => p.text).join('') ?? '' };
 }
@@ -141,12 +146,33 @@ describe('MCP tools for agents', () => {
   });
 });
 
+describe('a prompt agent with prompt.tools', () => {
+  it('calls its MCP tool in a tool loop and answers with the result in hand', async () => {
+    const before = calls.length;
+    const r = await ask('Look up the stock of SKU-77 for me', 'clerk');
+    expect(r.state).toBe('completed');
+    expect(calls.slice(before)).toHaveLength(1);
+    expect(calls.at(-1)).toMatch(/^lookup_stock:/);
+    await daca.services.recorder.flush();
+    const rows = await daca.services.store.usage.list({ agent: 'clerk' });
+    expect(rows).toHaveLength(2); // the call that asked for the tool, the one that answered with its result
+  });
+
+  it('is never offered a tool outside its allow-list, though the spec lists it in prompt.tools', async () => {
+    expect((await toolboxOf(daca.services).listTools('clerk')).map((t) => t.name)).toEqual(['lookup_stock']);
+    const before = calls.length;
+    const r = await ask('Delete the inventory records', 'clerk');
+    expect(r.state).toBe('completed');
+    expect(calls.slice(before)).toEqual([]);
+  });
+});
+
 describe('daca agents as MCP tools at /mcp', () => {
   it('lists the agents as tools and answers a call with the agent\'s reply', async () => {
     const client = new Client({ name: 'test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${daca.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
     const listed = await client.listTools();
-    expect(listed.tools.map((t) => t.name).sort()).toEqual(['assistant', 'stocker']);
+    expect(listed.tools.map((t) => t.name).sort()).toEqual(['assistant', 'clerk', 'stocker']);
     const r = (await client.callTool({ name: 'stocker', arguments: { message: 'lookup_stock {"sku":"SKU-1"}' } })) as { content: { text: string }[]; isError?: boolean };
     expect(r.content[0]!.text).toBe('SKU-1: 42 units');
     expect(r.isError).toBe(false);

@@ -10,7 +10,7 @@ import type { FairScheduler } from './fair-scheduler.js';
 /** A call's token estimate: its messages (~4 characters a token) plus the reply it allows. */
 export function estimateTokens(req: ModelChatRequest): number {
   let chars = 0;
-  for (const m of req.messages) chars += m.content.length;
+  for (const m of req.messages) chars += m.content?.length ?? 0;
   return Math.ceil(chars / 4) + (req.max_tokens ?? 256);
 }
 
