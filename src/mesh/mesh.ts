@@ -385,10 +385,14 @@ export class Mesh implements MeshCaller {
 
   /**
    * MeshCaller: an agent calls another agent (the runtime's `ctx.callAgent`). Authorised by the
-   * policy as the calling agent type, within the caller's tenant.
+   * policy as the calling agent type, within the caller's tenant. With `opts.asOperator` (the
+   * spec's declared patterns) the call is the operator's: no policy or tenant check, and the turn
+   * runs in the callee's tenant.
    */
   async call(type: string, id: string | undefined, message: AgentMessage, opts: InvokeOptions): Promise<AgentReply> {
-    const caller: MeshCallerIdentity = { type: opts.caller ?? 'user', tenant: opts.tenant ?? (opts.caller ? this.tenantOf(opts.caller) : 'default') };
+    const caller: MeshCallerIdentity = opts.asOperator
+      ? { type: opts.caller ?? 'orchestration', tenant: opts.tenant ?? this.tenantOf(type), admin: true }
+      : { type: opts.caller ?? 'user', tenant: opts.tenant ?? (opts.caller ? this.tenantOf(opts.caller) : 'default') };
     this.authorize(caller, type);
     const span = this.tracer.startRequestSpan(`a2a call ${type}`, { traceparent: opts.traceparent, kind: SpanKind.CLIENT, attributes: { 'daca.mesh.caller': caller.type, 'daca.mesh.callee': type } });
     const deadlineMs = this.deadline(type, null, opts.deadlineMs);

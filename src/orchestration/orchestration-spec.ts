@@ -154,15 +154,15 @@ export const EMPTY_ORCHESTRATION: OrchestrationSpec = OrchestrationSpecSchema.pa
 type Issue = { code: 'custom'; path: (string | number)[]; message: string };
 
 /**
- * Checks that every agent an `orchestration:` entry names is declared under `agents:`; called from
- * the spec's cross-section refinement.
+ * Checks that every agent an `orchestration:` entry names is known (`agents`: the spec's agents
+ * and the mesh's external agents); called from the spec's cross-section refinement.
  */
 export function checkOrchestration(o: OrchestrationSpec | undefined, agents: Record<string, unknown>, addIssue: (i: Issue) => void): void {
   if (!o) return;
   const known = Object.keys(agents);
   const need = (agent: string, path: (string | number)[]): void => {
     if (!(agent in agents))
-      addIssue({ code: 'custom', path: ['orchestration', ...path], message: `unknown agent '${agent}'; declared agents: ${known.slice(0, 20).join(', ') || '(none)'}` });
+      addIssue({ code: 'custom', path: ['orchestration', ...path], message: `unknown agent '${agent}'; agents and mesh.external_agents: ${known.slice(0, 20).join(', ') || '(none)'}` });
   };
   for (const [n, h] of Object.entries(o.hierarchies)) {
     need(h.supervisor, ['hierarchies', n, 'supervisor']);

@@ -127,4 +127,9 @@ export interface InvokeOptions {
   tenant?: string;
   /** Idempotency key for durable agents (retries of the same call run once). */
   idempotencyKey?: string;
+  /**
+   * The operator's own call (the spec's declared patterns), not an agent's: the mesh applies no
+   * `mesh.policies` or tenant check to it (they govern agents calling agents).
+   */
+  asOperator?: boolean;
 }

@@ -225,7 +225,8 @@ export const SpecSchema = z
       if (!m || m.type !== 'embedding')
         ctx.addIssue({ code: 'custom', path: ['mesh', 'routing', 'embedding_model'], message: `'${em}' is not a declared embedding model (a models: entry with type: embedding)` });
     }
-    checkOrchestration(spec.orchestration, spec.agents, (i) => ctx.addIssue(i));
+    // a pattern may name the node's agents and the mesh's external agents (its calls go through the mesh)
+    checkOrchestration(spec.orchestration, { ...spec.mesh.external_agents, ...spec.agents }, (i) => ctx.addIssue(i));
     checkGoals(spec.goals, spec, (i) => ctx.addIssue(i));
   });
 

@@ -111,6 +111,11 @@ describe('orchestration patterns declared in the spec', () => {
     const res = await api<{ data: { pattern: string; outcome: string; reasons: string[] }[] }>('/resolutions?pattern=auction');
     expect(res.body.data.at(-1)).toMatchObject({ outcome: 'team-b at 120000000' });
     expect(res.body.data.at(-1)!.reasons.join(' ')).toMatch(/second price/);
+    // the calls went through the mesh: one edge per bidder, and the bidders' model calls in their own tenant
+    const edges = (await (await fetch(`${daca.url}/api/mesh/edges`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } })).json()) as { edges: { caller: string; callee: string; total: number }[] };
+    expect(edges.edges.filter((e) => e.caller === 'auctioneer').map((e) => e.callee).sort()).toEqual(['team-a', 'team-b', 'team-c']);
+    await daca.services.recorder.flush();
+    expect(new Set((await daca.services.store.usage.list({ agent: 'team-b' })).map((u) => u.tenant))).toEqual(new Set(['acme']));
   }, 60_000);
 
   it('a declared double auction matches crossing orders from the API and the CLI', async () => {
@@ -121,6 +126,11 @@ describe('orchestration patterns declared in the spec', () => {
     expect(book.body.quote.ask).toBe(10_000_000);
     expect((await api('/auctions/gpu-slot/orders', { trader: 'x', side: 'bid', price_usd: 1, qty: 1 })).status).toBe(404);
     expect((await api('/hierarchies/nope/run', { tasks: [{ id: 'a', input: 1 }] })).status).toBe(404);
+  });
+
+  it('accepts an external agent of the mesh in a pattern', () => {
+    const withExternal = SPEC.replace('bidders: [team-a, team-b, team-c]', 'bidders: [team-a, partner]') + 'mesh:\n  external_agents:\n    partner: { url: "http://127.0.0.1:9/" }\n';
+    expect(parseSpecText(withExternal, 'daca.yaml', {}).spec.orchestration?.auctions['gpu-slot']?.bidders).toEqual(['team-a', 'partner']);
   });
 
   it('rejects an undeclared agent in the section at its file and line', () => {

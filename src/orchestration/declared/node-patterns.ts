@@ -1,6 +1,6 @@
 /**
  * The declared patterns of a running node: instantiated when the admin API is mounted (so at
- * `daca up`), over the node's runtime, its store (contracts), approvals (human escalations), the
+ * `daca up`), over the node's mesh (its agents and any other mesh member), its store (contracts), approvals (human escalations), the
  * audit ledger (every resolution) and, when topics are declared, the bus (NATS JetStream when
  * `DACA_NATS_URL` is set). `closeDeclaredPatternsOf` stops them on shutdown.
  *
@@ -13,6 +13,7 @@ import { openBus } from '../../bus/open-bus.js';
 import type { Bus } from '../../bus/types.js';
 import { auditOf } from '../../compliance/node-audit.js';
 import type { ApprovalService } from '../../guardrails/approvals/approval-service.js';
+import { meshOf, type MeshNode } from '../../mesh/node-mesh.js';
 import type { AgentHost } from '../../runtime/agent-host.js';
 import type { Spec } from '../../spec/schema.js';
 import type { Store } from '../../store/types.js';
@@ -21,13 +22,25 @@ import { resolutionLog } from '../patterns/resolution-record.js';
 import { DeclaredPatterns } from './declared-patterns.js';
 
 /** What the declared patterns need of a node (a subset of `Services`). */
-export interface PatternsNode {
+export interface PatternsNode extends MeshNode {
   store: Store;
   dataDir: string;
   spec: { spec: Spec };
   runtime: AgentHost;
   engines: { approvals: ApprovalService };
-  logger?: Pick<Logger, 'error' | 'info'>;
+  logger?: Pick<Logger, 'warn' | 'error' | 'info'>;
+}
+
+/**
+ * The agents as the declared patterns reach them: through the node's mesh — so a pattern's calls
+ * are traced and counted per edge (caller → callee) like any hop, and reach agents on other nodes
+ * or outside daca — as the operator (see `InvokeOptions.asOperator`).
+ */
+function meshHost(s: PatternsNode): AgentHost {
+  return {
+    list: () => s.runtime.list(),
+    invoke: (agent, id, message, opts) => meshOf(s).then((m) => m.call(agent, id, message, { ...opts, asOperator: true })),
+  };
 }
 
 interface Opened {
@@ -51,7 +64,7 @@ async function open(s: PatternsNode): Promise<Opened> {
   const bus = Object.keys(o.topics).length ? await openBus({ nats: { stream: 'DACA_ORCH', prefix: 'daca-orch' } }) : null;
   const audit = await auditOf(s);
   const patterns = await DeclaredPatterns.start({
-    spec: o, host: s.runtime, store: s.store, approvals: s.engines.approvals, log: resolutionLog({ audit, actor: 'orchestration' }),
+    spec: o, host: meshHost(s), store: s.store, approvals: s.engines.approvals, log: resolutionLog({ audit, actor: 'orchestration' }),
     team: (agent) => {
       const team = spec.agents[agent]?.team ?? 'default';
       return { team, tenant: spec.teams[team]?.tenant ?? 'default' };
