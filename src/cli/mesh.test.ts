@@ -3,13 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaca, TEST_ADMIN_KEY } from '../../test/support/in-process-daca.js';
 import type { RunningDaca } from '../server/serve.js';
 import { meshTestSpec } from '../mesh/testing/mesh-spec-fixture.js';
+import { startSimAgent, type RunningSimAgent } from '../mesh/sim/sim-agent.js';
 import { registerMesh } from './mesh.js';
 
 let daca: RunningDaca;
+let partner: RunningSimAgent;
 beforeAll(async () => {
   daca = await startTestDaca(meshTestSpec());
+  partner = await startSimAgent({ name: 'partner' });
 });
-afterAll(() => daca.close());
+afterAll(async () => {
+  await daca.close();
+  await partner.close();
+});
 
 async function cli(...args: string[]): Promise<string> {
   const program = new Command().exitOverride();
@@ -39,5 +45,15 @@ describe('daca mesh', () => {
     expect(d.routedTo).toBe('seller/quote');
     expect(d.reason).toMatch(/seller\/quote/);
     expect(await cli('decisions')).toMatch(/seller\/quote/);
+  });
+
+  it('add registers an agent by URL; rm removes it', async () => {
+    await cli('add', 'partner', partner.url);
+    const ls = () => cli('ls', '--json').then((o) => (JSON.parse(o) as { agents: { agent: string }[] }).agents.map((a) => a.agent));
+    expect(await ls()).toContain('partner');
+    await expect(cli('rm', 'partner', 'http://127.0.0.1:9/')).rejects.toThrow(/no agent 'partner' registered through the API at/);
+    const rm = JSON.parse(await cli('rm', 'partner', partner.url, '--json')) as { removed: { name: string; url: string }[] };
+    expect(rm.removed).toEqual([{ name: 'partner', url: partner.url, tenant: 'default' }]);
+    expect(await ls()).not.toContain('partner');
   });
 });

@@ -5,7 +5,8 @@
  * - `daca mesh route "<need in words>"` — where the mesh would route it, with score and reason
  * - `daca mesh decisions` — the latest routing decisions
  * - `daca mesh edges` — per-edge calls, p50/p99, errors and SLO status
- * - `daca mesh add <name> <url>` — register an external A2A agent by URL
+ * - `daca mesh add <name> <url>` — register an external A2A agent by URL (kept across restarts)
+ * - `daca mesh rm <name> [url]` — remove an agent registered by URL (only its registration at `url`)
  */
 import type { Command } from 'commander';
 import { adminFetch, adminTarget, type ConnectionFlags } from './admin-client.js';
@@ -83,8 +84,26 @@ export function registerMesh(program: Command): void {
     const r = await adminFetch<{ edges: { caller: string; callee: string; calls: number; p50Ms: number; p99Ms: number; errorRate: number; slo: { status: string } }[] }>(adminTarget(f), '/api/mesh/edges');
     output(!!f.json, r, r.edges.map((e) => ({ caller: e.caller, callee: e.callee, 'calls/min': e.calls, 'p50 ms': e.p50Ms, 'p99 ms': e.p99Ms, 'error %': Math.round(e.errorRate * 1000) / 10, slo: e.slo.status })));
   });
-  withConnection(mesh.command('add <name> <url>').description('register an external A2A agent by URL (its card is fetched and validated)').option('--json', 'print JSON')).action(async (name: string, url: string, f: Flags) => {
+  withConnection(
+    mesh
+      .command('add <name> <url>')
+      .description('register an external A2A agent by URL (its card is fetched and validated; the registration is stored and survives restarts; the same name and URL again replaces it)')
+      .option('--json', 'print JSON'),
+  ).action(async (name: string, url: string, f: Flags) => {
     const r = await adminFetch<{ registered: AgentView | null }>(adminTarget(f), '/api/mesh/agents', { method: 'POST', body: { name, url } });
     output(!!f.json, r, r.registered ? meshLsRows([r.registered]) : []);
+  });
+  withConnection(
+    mesh
+      .command('rm <name> [url]')
+      .description(
+        'remove an agent registered by URL (`daca mesh add`, POST /api/mesh/agents): its stored registrations go and its instances leave the mesh at once; ' +
+          'with [url] (as given when it was registered), only that one (--url stays the address of daca)',
+      )
+      .option('--json', 'print JSON'),
+  ).action(async (name: string, url: string | undefined, f: Flags) => {
+    const q = url ? `?url=${encodeURIComponent(url)}` : '';
+    const r = await adminFetch<{ removed: { name: string; url: string; tenant: string }[] }>(adminTarget(f), `/api/mesh/agents/${encodeURIComponent(name)}${q}`, { method: 'DELETE' });
+    output(!!f.json, r, r.removed.map((x) => ({ removed: x.name, url: x.url, tenant: x.tenant })));
   });
 }

@@ -1,8 +1,9 @@
 /**
  * The mesh of a running node, created on first use and shared by the A2A routes, `/mcp`, the
- * admin API and the runtime (agent-to-agent calls). It keeps this node's agents and the spec's
- * external agents registered (heartbeats) in the registry: NATS JetStream KV when
- * `DACA_NATS_URL` is set, the Store otherwise.
+ * admin API and the runtime (agent-to-agent calls). It keeps this node's agents, the spec's
+ * external agents and the external agents registered through the API (read from the Store at
+ * every heartbeat, so every node that shares the Store keeps them, across restarts) registered
+ * in the registry: NATS JetStream KV when `DACA_NATS_URL` is set, the Store otherwise.
  */
 import type { AgentToolbox } from '../runtime/agent-tools.js';
 import { createHash, randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import type { Logger } from 'pino';
 import type { ApprovalService } from '../guardrails/approvals/approval-service.js';
 import { ToolPolicy } from '../guardrails/tools/tool-policy.js';
 import type { AgentHost, MeshCaller } from '../runtime/agent-host.js';
+import { InvalidRequestError } from '../errors.js';
 import type { Spec } from '../spec/schema.js';
 import type { Store } from '../store/types.js';
 import type { Tracer } from '../telemetry/tracing/index.js';
@@ -23,6 +25,7 @@ import { Mesh } from './mesh.js';
 import type { ExternalAgentSpec } from './mesh-spec.js';
 import { NatsRegistry } from './registry/nats-registry.js';
 import { StoreRegistry } from './registry/store-registry.js';
+import { MeshRegistrations, type MeshRegistration } from './registry/registration-store.js';
 import type { MeshRegistry } from './registry/types.js';
 import { MeshTokens } from './security/agent-token.js';
 import { HeaderSeal } from './security/sealed-headers.js';
@@ -47,14 +50,23 @@ function embedderFor(node: MeshNode): (model: string) => TextEmbedder {
   return (name) => modelTextEmbedder(name, node.catalog, node.providers);
 }
 
+/** An external agent registered through the API, its headers opened. */
+type AddedAgent = Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'> & { name: string };
+
 interface NodeMesh {
   mesh: Mesh;
   tools: McpToolHub;
   timer: NodeJS.Timeout;
   publicUrl: string | null;
+  /** Status of each external registration, by `name url`. */
   external: Map<string, { ok: boolean; error?: string; at: number }>;
-  /** External agents registered through the API (kept alive by this node's heartbeats; in memory only). */
-  added: Map<string, Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>>;
+  /** Where each external registration's card last said the agent is (`name url` → endpoint). */
+  endpoints: Map<string, string>;
+  /** The API's registrations, as last read from the Store (each heartbeat re-reads them). */
+  added: Map<string, AddedAgent>;
+  registrations: MeshRegistrations;
+  /** The heartbeat under way, if any (beats never overlap). */
+  beating: Promise<void> | null;
 }
 
 const meshes = new WeakMap<object, Promise<NodeMesh>>();
@@ -165,20 +177,29 @@ async function open(node: MeshNode): Promise<NodeMesh> {
   const nodeId = process.env.DACA_NODE_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const mesh = new Mesh({ spec, host: () => hostOf(node), registry, tokens: new MeshTokens(secret), headerSeal: new HeaderSeal(secret), nodeId, embedderFor: embedderFor(node), ...(node.tracer ? { tracer: node.tracer } : {}) });
   const tools = new McpToolHub(spec().mesh.mcp_servers, { tools: node.engines?.tools ?? new ToolPolicy(spec()), approvals: node.engines?.approvals });
-  const n: NodeMesh = { mesh, tools, timer: null as unknown as NodeJS.Timeout, publicUrl: process.env.DACA_PUBLIC_URL ?? null, external: new Map(), added: new Map() };
-  const beat = (): void => {
-    heartbeat(n, node).catch((e: unknown) => node.logger?.warn({ err: e }, 'mesh heartbeat failed'));
+  const n: NodeMesh = {
+    mesh, tools, timer: null as unknown as NodeJS.Timeout, publicUrl: process.env.DACA_PUBLIC_URL ?? null, external: new Map(), endpoints: new Map(), added: new Map(),
+    registrations: new MeshRegistrations(node.store), beating: null,
+  };
+  const beat = (): Promise<void> => {
+    n.beating ??= heartbeat(n, node)
+      .catch((e: unknown) => node.logger?.warn({ err: e }, 'mesh heartbeat failed'))
+      .finally(() => {
+        n.beating = null;
+      });
+    return n.beating;
   };
   // agent-to-agent calls of the runtime go through the mesh (policy, balancing, remote agents)
   const rt = node.runtime as { setMesh?: (m: MeshCaller) => void } | undefined;
   if (typeof rt?.setMesh === 'function') rt.setMesh(mesh);
-  n.timer = setInterval(beat, r.heartbeat_ms);
+  n.timer = setInterval(() => void beat(), r.heartbeat_ms);
   n.timer.unref();
-  await heartbeat(n, node).catch((e: unknown) => node.logger?.warn({ err: e }, 'mesh heartbeat failed'));
+  // the first beat reads the API's registrations from the Store: a restarted node serves them at once
+  await beat();
   return n;
 }
 
-/** Registers this node's agents (once its URL is known) and the spec's external agents. */
+/** Registers this node's agents (once its URL is known), the spec's external agents and the API's. */
 async function heartbeat(n: NodeMesh, node: MeshNode): Promise<void> {
   const mesh = n.mesh;
   const spec = node.spec.spec;
@@ -194,24 +215,89 @@ async function heartbeat(n: NodeMesh, node: MeshNode): Promise<void> {
       });
     }
   }
+  await loadRegistrations(n, node);
   const beats: Promise<void>[] = [];
   for (const [name, ext] of Object.entries(spec.mesh.external_agents)) for (const url of [ext.url, ...ext.instances]) beats.push(registerExternal(n, name, { ...ext, url }, zone));
   // the spec's headers are on every node already; the API's travel sealed with the instance
-  for (const [k, ext] of n.added) beats.push(registerExternal(n, k.slice(0, k.indexOf(' ')), ext, zone, true));
+  for (const ext of n.added.values()) beats.push(registerExternal(n, ext.name, ext, zone, true));
   await Promise.all(beats);
 }
 
+/** Re-reads the API's registrations from the Store (on a read error, keeps the last ones read). */
+async function loadRegistrations(n: NodeMesh, node: MeshNode): Promise<void> {
+  let rows: MeshRegistration[];
+  try {
+    rows = await n.registrations.list();
+  } catch (e) {
+    node.logger?.warn({ err: e }, 'mesh registrations could not be read; keeping the last ones read');
+    return;
+  }
+  const next = new Map<string, AddedAgent>();
+  const stored = new Set(rows.map((r) => `${r.name} ${r.url}`));
+  for (const r of rows) {
+    const key = `${r.name} ${r.url}`;
+    const headers = r.headers ? (n.mesh.headerSeal?.open(r.headers, r.url) ?? null) : {};
+    if (!headers) {
+      n.external.set(key, { ok: false, error: 'its headers were sealed under another mesh secret (DACA_MESH_SECRET, else the admin key): register it again', at: Date.now() });
+      continue;
+    }
+    next.set(key, { name: r.name, url: r.url, card_path: r.cardPath, headers, tenant: r.tenant });
+  }
+  // registrations another node removed: their status goes too (unless the spec declares the same)
+  const declared = new Set(Object.entries(node.spec.spec.mesh.external_agents).flatMap(([name, ext]) => [ext.url, ...ext.instances].map((url) => `${name} ${url}`)));
+  for (const key of n.added.keys()) {
+    if (stored.has(key) || declared.has(key)) continue;
+    n.external.delete(key);
+    n.endpoints.delete(key);
+  }
+  n.added = next;
+}
+
 /**
- * Registers an external A2A agent by URL at run time: its card is fetched and validated now
- * (throws when it is not a valid card), and this node keeps it registered.
+ * Registers an external A2A agent by URL at run time: its card is fetched and validated now, and
+ * the registration is stored (replacing one with the same name and URL) before this returns, so
+ * every node sharing the Store keeps it registered, across restarts.
+ * @throws InvalidRequestError when the card cannot be read or is not valid.
  */
-export async function addExternalAgent(node: MeshNode, name: string, ext: { url: string; card_path?: string; headers?: Record<string, string>; tenant?: string }): Promise<void> {
+export async function addExternalAgent(
+  node: MeshNode,
+  name: string,
+  ext: { url: string; card_path?: string; headers?: Record<string, string>; tenant?: string },
+  createdBy: string | null = null,
+): Promise<void> {
   const n = await nodeMeshOf(node);
-  const full = { url: ext.url, card_path: ext.card_path ?? '/.well-known/agent-card.json', headers: ext.headers ?? {}, tenant: ext.tenant };
+  const key = `${name} ${ext.url}`;
+  const tenant = ext.tenant ?? 'default';
+  const full: AddedAgent = { name, url: ext.url, card_path: ext.card_path ?? '/.well-known/agent-card.json', headers: ext.headers ?? {}, tenant };
   await registerExternal(n, name, full, node.spec.spec.mesh.registry.zone, true);
-  const st = n.external.get(`${name} ${full.url}`);
-  if (!st?.ok) throw new Error(st?.error ?? 'the agent card could not be read');
-  n.added.set(`${name} ${full.url}`, full);
+  const st = n.external.get(key);
+  if (!st?.ok) throw new InvalidRequestError(`could not register '${name}': ${st?.error ?? 'the agent card could not be read'}`, { param: 'url' });
+  // sealed as for the registry (registerExternal refused headers without a seal), bound to the registered URL: no plain value at rest
+  const seal = n.mesh.headerSeal;
+  const headers = seal && Object.keys(full.headers).length > 0 ? seal.seal(full.headers, full.url) : null;
+  await n.registrations.put({ name, url: full.url, tenant, cardPath: full.card_path, headers, createdAt: Date.now(), createdBy });
+  n.added.set(key, full);
+}
+
+/**
+ * Removes external agents registered through the API: the stored registrations of `name` (only
+ * the one at `only.url`, only those of `only.tenant`, when given), and their instances from the
+ * registry at once. Returns the registrations removed (none: nothing matched).
+ */
+export async function removeExternalAgent(node: MeshNode, name: string, only: { url?: string; tenant?: string } = {}): Promise<MeshRegistration[]> {
+  const n = await nodeMeshOf(node);
+  const removed = await n.registrations.remove(name, only);
+  // a beat that read the rows before they went must not renew the instances after they are gone
+  await n.beating;
+  for (const r of removed) {
+    const key = `${r.name} ${r.url}`;
+    const ids = new Set([n.endpoints.get(key), r.url, r.url.endsWith('/') ? r.url : `${r.url}/`].filter((e) => e !== undefined).map((e) => `external:${r.name}:${e}`));
+    n.added.delete(key);
+    n.external.delete(key);
+    n.endpoints.delete(key);
+    for (const id of ids) await n.mesh.registry.deregister(id);
+  }
+  return removed;
 }
 
 /**
@@ -219,7 +305,7 @@ export async function addExternalAgent(node: MeshNode, name: string, ext: { url:
  * member; with `sealHeaders` (a registration through the API) its headers go into the registry
  * sealed, for every node's hops to it.
  */
-export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, name: string, ext: Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>, zone = 'external', sealHeaders = false): Promise<void> {
+export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external' | 'endpoints'>, name: string, ext: Pick<ExternalAgentSpec, 'url' | 'card_path' | 'headers' | 'tenant'>, zone = 'external', sealHeaders = false): Promise<void> {
   const at = Date.now();
   try {
     const cardUrl = new URL(ext.card_path.replace(/^\//, ''), ext.url.endsWith('/') ? ext.url : `${ext.url}/`);
@@ -238,6 +324,7 @@ export async function registerExternal(n: Pick<NodeMesh, 'mesh' | 'external'>, n
       ...(sealed ? { headers: sealed } : {}),
     });
     n.external.set(`${name} ${ext.url}`, { ok: true, at });
+    n.endpoints.set(`${name} ${ext.url}`, card.url);
   } catch (e) {
     n.external.set(`${name} ${ext.url}`, { ok: false, error: e instanceof Error ? e.message : String(e), at });
   }

@@ -2,20 +2,24 @@
  * `/api/mesh`: discovery and observability of the agent mesh.
  *
  * - `GET /agents?skill=&tag=&agent=` — live instances (this node's agents and every registered one)
- * - `POST /agents` `{name, url, card_path?, tenant?, headers?}` — register an external A2A agent by URL;
- *   `headers` (e.g. its bearer credential) go on every hop to it and on its card fetches, and are
- *   listed by name only
+ * - `POST /agents` `{name, url, card_path?, tenant?, headers?}` — register an external A2A agent by URL
+ *   (stored: it survives restarts, and every node sharing the store keeps it; the same name and URL
+ *   again replaces it); `headers` (e.g. its bearer credential) go on every hop to it and on its card
+ *   fetches, are stored sealed, and are listed by name only
+ * - `DELETE /agents/:name?url=` — remove an agent registered through the API (only its instance at
+ *   `url` when given), deregistered at once
  * - `POST /route` `{text, tags?, caller?, tenant?}` — where the mesh would route a request (recorded)
  * - `GET /decisions?limit=&routed=` and `/decisions/:id` — routing decisions with score and reason
  * - `GET /edges` — per-edge rate, p50/p99, errors and SLO status, plus the topology's nodes
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { InvalidRequestError, NotFoundError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 import type { Mesh } from '../../mesh/mesh.js';
 import { HopHeadersSchema } from '../../mesh/mesh-spec.js';
-import { addExternalAgent, externalStatusOf, meshOf, type MeshNode } from '../../mesh/node-mesh.js';
+import { addExternalAgent, externalStatusOf, meshOf, removeExternalAgent, type MeshNode } from '../../mesh/node-mesh.js';
+import type { Principal } from '../../identity/principal.js';
 import type { AgentInstance } from '../../mesh/registry/types.js';
 import { parseJson } from './parse.js';
 import { assertVisible, scopeOf, tenantFilter } from '../access/scope.js';
@@ -102,13 +106,22 @@ export function meshApi(node: MeshNode) {
     const tenant = tenantFilter(c, b.tenant);
     if (tenant !== undefined) b.tenant = tenant;
     noteAudit(c, { ...(b.tenant ? { tenant: b.tenant } : {}), detail: { action: 'mesh_agent_registered', agent: b.name, url: b.url, ...(b.headers ? { headers: Object.keys(b.headers) } : {}) } });
-    try {
-      await addExternalAgent(node, b.name, { url: b.url, ...(b.card_path ? { card_path: b.card_path } : {}), ...(b.tenant ? { tenant: b.tenant } : {}), ...(b.headers ? { headers: b.headers } : {}) });
-    } catch (e) {
-      throw new InvalidRequestError(`could not register '${b.name}': ${e instanceof Error ? e.message : String(e)}`, { param: 'url' });
-    }
+    const by = (c.get('principal') as Principal | undefined)?.keyId;
+    const ext = { url: b.url, ...(b.card_path ? { card_path: b.card_path } : {}), ...(b.tenant ? { tenant: b.tenant } : {}), ...(b.headers ? { headers: b.headers } : {}) };
+    await addExternalAgent(node, b.name, ext, by ? `key:${by}` : null);
     const m = await meshOf(node);
     return c.json({ registered: meshAgents(m, { agent: b.name })[0] ?? null }, 201);
+  });
+  app.delete('/agents/:name', async (c) => {
+    const name = c.req.param('name');
+    const url = c.req.query('url');
+    const scope = scopeOf(c).tenant;
+    const removed = await removeExternalAgent(node, name, { ...(url ? { url } : {}), ...(scope !== null ? { tenant: scope } : {}) });
+    if (removed.length === 0)
+      throw new NotFoundError(`no agent '${name}' registered through the API${url ? ` at ${url}` : ''} (agents declared in the spec go with a spec change)`);
+    const tenants = new Set(removed.map((r) => r.tenant));
+    noteAudit(c, { tenant: tenants.size === 1 ? [...tenants][0]! : '*', detail: { action: 'mesh_agent_removed', agent: name, urls: removed.map((r) => r.url) } });
+    return c.json({ removed: removed.map((r) => ({ name: r.name, url: r.url, tenant: r.tenant })) });
   });
   app.post('/route', async (c) => {
     const b = await parseJson(c, RouteBody, 'route request');
