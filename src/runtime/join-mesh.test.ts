@@ -83,6 +83,21 @@ describe('joinMesh: only daca may call the process', () => {
     const rows = await sql<{ data: string }>`select data from mesh_instances`.execute(daca.services.store.db);
     expect(rows.rows.some((row) => row.data.includes('"authorization"'))).toBe(true);
     expect(rows.rows.map((row) => row.data).join('\n')).not.toContain(SECRET);
+    const stored = await sql<{ headers: string }>`select headers from mesh_registrations`.execute(daca.services.store.db);
+    expect(stored.rows.length).toBe(1);
+    expect(stored.rows[0]!.headers).not.toContain(SECRET);
+  });
+
+  it('close removes the registrations of that process, and only its own', async () => {
+    const urls = async () => (await sql<{ url: string }>`select url from mesh_registrations where name = 'stocktaker' order by url`.execute(daca.services.store.db)).rows.map((r) => r.url);
+    const second = await joinMesh(team, { dacaUrl: daca.url, adminKey: TEST_ADMIN_KEY, secret: SECRET });
+    expect(await urls()).toEqual([endpoint(), second.agents[0]!.url].sort());
+    await second.close();
+    expect(await urls()).toEqual([endpoint()]);
+    const r = await fetch(`${daca.url}/api/mesh/agents?agent=stocktaker`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    const list = (await r.json()) as { agents: { instances: { endpoint: string }[] }[] };
+    expect(list.agents[0]!.instances.map((i) => i.endpoint)).toEqual([endpoint()]);
+    expect((await post(`${daca.url}/a2a/stocktaker/`, callerKey, rpc('still here'))).status).toBe(200);
   });
 
   it('a secret that is too short is refused before anything is served', async () => {

@@ -12,6 +12,11 @@
  * registry and sends them on every hop and card fetch — and answers any request without that bearer
  * 401 (a JSON-RPC error for POST, a JSON error otherwise). Callers go through daca, which
  * authenticates them and applies the mesh's policies.
+ *
+ * daca stores the registrations, so they outlive restarts of daca; {@link JoinedMesh.close} removes
+ * them (`DELETE /api/mesh/agents/<agent>?url=`). A process that dies without closing leaves them
+ * behind: its card fetches fail (status `error` in `GET /api/mesh/agents`), its instances leave
+ * the mesh when their TTL lapses, and `daca mesh rm <agent> <url>` removes the leftover registration.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -53,7 +58,7 @@ export interface JoinedMesh {
   url: string;
   /** The agents registered, each with its A2A endpoint. */
   agents: { name: string; url: string }[];
-  /** Stops serving (daca drops the agents when their cards stop answering). */
+  /** Removes the agents' registrations from daca (best effort) and stops serving. */
   close(): Promise<void>;
 }
 
@@ -110,12 +115,21 @@ export async function joinMesh(host: AgentHost, o: JoinMeshOptions): Promise<Joi
       () => writeJson(res, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'the body is not JSON' } }),
     );
   });
-  const close = (): Promise<void> =>
+  const stop = (): Promise<void> =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     });
   const agents: { name: string; url: string }[] = [];
+  const close = async (): Promise<void> => {
+    // daca keeps registrations across its restarts: a process that leaves says so
+    for (const a of agents) {
+      await fetch(`${dacaBase}/api/mesh/agents/${encodeURIComponent(a.name)}?url=${encodeURIComponent(a.url)}`, {
+        method: 'DELETE', headers: { authorization: `Bearer ${o.adminKey}` }, signal: AbortSignal.timeout(5_000),
+      }).catch(() => {});
+    }
+    await stop();
+  };
   try {
     for (const [name, { info }] of served) {
       const r = await fetch(`${dacaBase}/api/mesh/agents`, {
