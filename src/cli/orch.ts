@@ -1,5 +1,5 @@
 /**
- * `daca orch list|run|order|resolutions`: the coordination patterns the spec declares
+ * `daca orch list|run|order|cancel|trades|resolutions`: the coordination patterns the spec declares
  * (`orchestration:`), run by name on a running daca (`/api/orchestration/patterns`).
  */
 import type { Command } from 'commander';
@@ -75,14 +75,29 @@ export function registerOrch(program: Command): void {
       .requiredOption('--side <bid|ask>')
       .requiredOption('--price <usd>')
       .option('--qty <n>', 'quantity', '1')
+      .option('--id <id>', 'order id (a retry with the same id and terms returns the first outcome and trades nothing)')
       .option('--json', 'print JSON'),
-  ).action(async (auction: string, f: ConnectionFlags & { trader: string; side: string; price: string; qty: string; json?: boolean }) => {
+  ).action(async (auction: string, f: ConnectionFlags & { trader: string; side: string; price: string; qty: string; id?: string; json?: boolean }) => {
     if (f.side !== 'bid' && f.side !== 'ask') throw new CliError(`--side must be bid or ask, got '${f.side}'`);
-    const r = await adminFetch<{ trades: { buyer: string; seller: string; price: number; qty: number }[] }>(adminTarget(f), `/api/orchestration/patterns/auctions/${encodeURIComponent(auction)}/orders`, {
-      method: 'POST', body: { trader: f.trader, side: f.side, price_usd: Number(f.price), qty: Number(f.qty) },
+    const r = await adminFetch<{ id: string; trades: { buyer: string; seller: string; price: number; qty: number }[] }>(adminTarget(f), `/api/orchestration/patterns/auctions/${encodeURIComponent(auction)}/orders`, {
+      method: 'POST', body: { ...(f.id ? { id: f.id } : {}), trader: f.trader, side: f.side, price_usd: Number(f.price), qty: Number(f.qty) },
     });
     output(!!f.json, r, r.trades.map((t) => ({ ...t, price_usd: t.price / 1e6 })), ['buyer', 'seller', 'qty', 'price_usd']);
   });
+
+  withConnection(orch.command('cancel <auction> <id>').description('withdraws what rests of an order in a declared double auction').option('--json', 'print JSON')).action(
+    async (auction: string, id: string, f: ConnectionFlags & { json?: boolean }) => {
+      const r = await adminFetch<{ id: string; withdrawn: number }>(adminTarget(f), `/api/orchestration/patterns/auctions/${encodeURIComponent(auction)}/orders/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      output(!!f.json, r, [{ id: r.id, withdrawn: r.withdrawn }], ['id', 'withdrawn']);
+    },
+  );
+
+  withConnection(orch.command('trades <auction>').description("a declared double auction's newest trades").option('--limit <n>', 'how many (1-1000)', '100').option('--json', 'print JSON')).action(
+    async (auction: string, f: ConnectionFlags & { limit: string; json?: boolean }) => {
+      const r = await adminFetch<{ data: { buyer: string; seller: string; price: number; qty: number; at: number }[] }>(adminTarget(f), `/api/orchestration/patterns/auctions/${encodeURIComponent(auction)}/trades?limit=${encodeURIComponent(f.limit)}`);
+      output(!!f.json, r, r.data.map((t) => ({ at: new Date(t.at).toISOString(), buyer: t.buyer, seller: t.seller, qty: t.qty, price_usd: t.price / 1e6 })), ['at', 'buyer', 'seller', 'qty', 'price_usd']);
+    },
+  );
 
   withConnection(orch.command('resolutions').description('recorded decisions with their reasons').option('--pattern <p>', 'only this pattern').option('--json', 'print JSON')).action(
     async (f: ConnectionFlags & { pattern?: string; json?: boolean }) => {

@@ -3,8 +3,13 @@
  * them over its runtime; spec prompt agents (sim provider, scripted replies) answer through the
  * gateway; the API and `daca orch` run them. A hierarchy delegates tasks and re-assigns the one a
  * broken worker fails; a Vickrey auction asks three bidders and awards at the second price; a
- * double auction matches orders; a bad agent name in the section fails validation at its line.
+ * double auction matches orders, keeps its book in the store across a restart of the node, and
+ * answers a retried order id with the original outcome; a bad agent name in the section fails
+ * validation at its line.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaca, TEST_ADMIN_KEY } from '../../../test/support/in-process-daca.js';
@@ -52,14 +57,15 @@ orchestration:
 `;
 
 let daca: RunningDaca;
+const dataDir = mkdtempSync(join(tmpdir(), 'daca-patterns-'));
 beforeAll(async () => {
-  daca = await startTestDaca(SPEC);
+  daca = await startTestDaca(SPEC, { dataDir });
 }, 30_000);
 afterAll(() => daca?.close());
 
-const api = async <T>(path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+const api = async <T>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<{ status: number; body: T }> => {
   const r = await fetch(`${daca.url}/api/orchestration/patterns${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
+    method,
     headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
@@ -133,6 +139,29 @@ describe('orchestration patterns declared in the spec', () => {
     expect(parseSpecText(withExternal, 'daca.yaml', {}).spec.orchestration?.auctions['gpu-slot']?.bidders).toEqual(['team-a', 'partner']);
   });
 
+  it('a double auction answers a retried order id with the original outcome, refuses other terms under it, cancels and lists trades', async () => {
+    const ask = { id: 'ask-9', trader: 's9', side: 'ask', price_usd: 8, qty: 2 };
+    const bid = { id: 'bid-9', trader: 'b9', side: 'bid', price_usd: 9, qty: 1 };
+    expect(await api('/auctions/spot/orders', ask)).toEqual({ status: 201, body: { id: 'ask-9', trades: [], resting: 2, replayed: false } });
+    const first = await api<{ trades: unknown[]; replayed: boolean }>('/auctions/spot/orders', bid);
+    expect(first.status).toBe(201);
+    const again = await api<{ trades: unknown[]; replayed: boolean }>('/auctions/spot/orders', bid);
+    expect(again).toEqual({ status: 200, body: { ...first.body, replayed: true } });
+    const other = await api<{ error: { message: string } }>('/auctions/spot/orders', { ...bid, qty: 2 });
+    expect(other.status).toBe(409);
+    expect(other.body.error.message).toMatch(/order id 'bid-9' was already used in double auction 'spot'/);
+    expect((await api('/auctions/spot/orders', { ...bid, id: 'bid-10', qty: 0 })).status).toBe(400);
+    expect(await api('/auctions/spot/orders/ask-9', undefined, 'DELETE')).toEqual({ status: 200, body: { id: 'ask-9', withdrawn: 1, replayed: false } });
+    expect((await api('/auctions/spot/orders/nope', undefined, 'DELETE')).status).toBe(404);
+    const trades = await api<{ data: { bidId: string; qty: number; at: number }[] }>('/auctions/spot/trades?limit=1');
+    expect(trades.body.data).toEqual([expect.objectContaining({ bidId: 'bid-9', qty: 1, at: expect.any(Number) })]);
+    expect((await api('/auctions/spot/trades?limit=0')).status).toBe(400);
+    const replayed = JSON.parse(await cli('order', 'spot', '--id', 'bid-9', '--trader', 'b9', '--side', 'bid', '--price', '9', '--qty', '1', '--json')) as { replayed: boolean };
+    expect(replayed).toEqual({ ...first.body, replayed: true });
+    expect((JSON.parse(await cli('trades', 'spot', '--limit', '1', '--json')) as { data: unknown[] }).data).toEqual(trades.body.data);
+    expect(await cli('cancel', 'spot', 'ask-9')).toMatch(/ask-9\s+1/);
+  });
+
   it('rejects an undeclared agent in the section at its file and line', () => {
     const bad = SPEC.replace('leads: { lead-a: [w1, w2], lead-b: [w3] }', 'leads: { lead-a: [w1, w9], lead-b: [w3] }');
     let err: unknown;
@@ -158,5 +187,18 @@ describe('orchestration patterns declared in the spec', () => {
     // Adding a vote rebuilds them from the new section.
     expect(await apply(SPEC + '  votes:\n    release: { voters: [team-a, team-b, team-c], options: [ship, wait] }\n')).toBe(200);
     expect(await names()).toEqual(['auction:gpu-slot', 'auction:spot', 'hierarchy:desk', 'vote:release']);
+    // The rebuilt patterns read the book from the store.
+    expect((await api<{ quote: { ask: number | null } }>('/auctions/spot')).body.quote.ask).toBe(10_000_000);
+  }, 60_000);
+
+  it('a double auction keeps its resting orders and trades across a restart of the node', async () => {
+    const before = await api<{ book: unknown; trades: unknown[] }>('/auctions/spot');
+    await daca.close();
+    daca = await startTestDaca(SPEC, { dataDir });
+    const after = await api<{ book: unknown; trades: unknown[] }>('/auctions/spot');
+    expect(after.body).toEqual(before.body);
+    expect(after.body.trades).toHaveLength(2);
+    const r = await api<{ trades: { askId: string; qty: number }[] }>('/auctions/spot/orders', { trader: 'b2', side: 'bid', price_usd: 10, qty: 2 });
+    expect(r.body.trades).toEqual([expect.objectContaining({ askId: expect.any(String), qty: 2, price: 10_000_000 })]);
   }, 60_000);
 });

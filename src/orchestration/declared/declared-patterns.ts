@@ -2,7 +2,8 @@
  * The coordination patterns a spec declares (`orchestration:`), instantiated over a node's agent
  * host (its runtime, or the mesh): each declared hierarchy, negotiation, contract template,
  * auction, vote and arbitration can be run by name; topics get a capability board on the bus with
- * the declared providers announced; double auctions keep an order book. Every decision is recorded
+ * the declared providers announced; double auctions keep a durable order book in the store
+ * (`DurableBook`: orders and trades survive restarts, nodes sharing a database share it). Every decision is recorded
  * in the resolution log (and the audit ledger, when one is given). The admin API
  * (`/api/orchestration/patterns`) and `daca orch` call this.
  */
@@ -15,7 +16,9 @@ import type { Store } from '../../store/types.js';
 import { RealClock, type Clock } from '../clock.js';
 import type { OrchestrationSpec } from '../orchestration-spec.js';
 import { callAgent, type AgentRef } from '../patterns/agent-call.js';
-import { DoubleAuction, sealedBid, vickrey, type AuctionResult, type Order, type Trade } from '../patterns/auctions.js';
+import { sealedBid, vickrey, type AuctionResult, type Order } from '../patterns/auctions.js';
+import type { StoredTrade } from '../patterns/book-tables.js';
+import { DurableBook, type BookView, type CancelOutcome, type OrderOutcome } from '../patterns/durable-book.js';
 import { announceCapability, CapabilityBoard, publishNeed, type Match } from '../patterns/capability-board.js';
 import { ContractNet, ContractStore, type ContractNetOutcome } from '../patterns/contract-net.js';
 import { Hierarchy, type HierarchyReport, type HierarchyTask } from '../patterns/hierarchy.js';
@@ -30,8 +33,8 @@ export interface DeclaredPatternsDeps {
   spec: OrchestrationSpec;
   host: AgentHost;
   log: ResolutionLog;
-  /** Contracts are stored here (`orch_contracts`). */
-  store: Pick<Store, 'db'>;
+  /** Contracts (`orch_contracts`) and double-auction books (`orch_book_*`) are stored here. */
+  store: Pick<Store, 'db' | 'kind'>;
   /** Topics' capability board (none declared: not needed). */
   bus?: Bus;
   /** Human escalations (`escalate_to: human`). */
@@ -63,19 +66,19 @@ let runs = 0;
 /** See the module comment. */
 export class DeclaredPatterns {
   private readonly clock: Clock;
-  private readonly books = new Map<string, DoubleAuction>();
+  private readonly books = new Map<string, DurableBook>();
   private board: CapabilityBoard | null = null;
   private readonly contracts: ContractStore;
 
   private constructor(private readonly d: DeclaredPatternsDeps) {
     this.clock = d.clock ?? new RealClock();
     this.contracts = new ContractStore(d.store);
-    for (const [n, a] of Object.entries(d.spec.auctions)) if (a.kind === 'double') this.books.set(n, new DoubleAuction());
   }
 
-  /** Instantiates the declared patterns: double-auction books, and the topics' board with their providers announced. */
+  /** Instantiates the declared patterns: double-auction books (rebuilt from the store), and the topics' board with their providers announced. */
   static async start(d: DeclaredPatternsDeps): Promise<DeclaredPatterns> {
     const p = new DeclaredPatterns(d);
+    for (const [n, a] of Object.entries(d.spec.auctions)) if (a.kind === 'double') p.books.set(n, await DurableBook.open(d.store, n, p.clock));
     const topics = Object.entries(d.spec.topics);
     if (topics.length) {
       if (!d.bus) throw new InvalidRequestError('orchestration.topics needs a bus');
@@ -86,7 +89,7 @@ export class DeclaredPatterns {
     return p;
   }
 
-  /** Stops the board (double-auction books are in memory and go). */
+  /** Stops the board (double-auction books are in the store and stay). */
   async close(): Promise<void> {
     await this.board?.stop();
     this.board = null;
@@ -192,21 +195,34 @@ export class DeclaredPatterns {
     return { ...result, auction: name, item, abstained };
   }
 
-  /** Submits an order to a declared double auction; returns the trades it made. */
-  submitOrder(name: string, o: Order): Trade[] {
+  private doubleAuction(name: string): DurableBook {
     const book = this.books.get(name);
     if (!book) throw new NotFoundError(`no double auction '${name}' in the spec's orchestration section; declared: ${[...this.books.keys()].join(', ') || '(none)'}`);
-    const trades = book.submit(o);
-    for (const t of trades)
-      this.d.log.record({ pattern: 'auction', subject: `${name}: ${t.bidId}/${t.askId}`, outcome: `${t.qty} at ${t.price}`, reasons: [`bid ${t.bidId} crossed ask ${t.askId}; trade at the resting order's price`], participants: [t.buyer, t.seller], at: this.clock.now() });
-    return trades;
+    return book;
   }
 
-  /** A double auction's book, quote and trades. */
-  book(name: string): { quote: { bid: number | null; ask: number | null }; book: { bids: Order[]; asks: Order[] }; trades: Trade[] } {
-    const b = this.books.get(name);
-    if (!b) throw new NotFoundError(`no double auction '${name}'`);
-    return { quote: b.quote(), book: b.book(), trades: [...b.trades] };
+  /** Submits an order to a declared double auction (committed to the store before it returns); returns the trades it made. */
+  async submitOrder(name: string, o: Order): Promise<OrderOutcome> {
+    const r = await this.doubleAuction(name).submit(o);
+    if (!r.replayed)
+      for (const t of r.trades)
+        this.d.log.record({ pattern: 'auction', subject: `${name}: ${t.bidId}/${t.askId}`, outcome: `${t.qty} at ${t.price}`, reasons: [`bid ${t.bidId} crossed ask ${t.askId}; trade at the resting order's price`], participants: [t.buyer, t.seller], at: this.clock.now() });
+    return r;
+  }
+
+  /** Cancels what rests of an order in a declared double auction. */
+  cancelOrder(name: string, id: string): Promise<CancelOutcome> {
+    return this.doubleAuction(name).cancel(id);
+  }
+
+  /** A double auction's quote, resting orders and newest trades. */
+  book(name: string): Promise<BookView> {
+    return this.doubleAuction(name).view();
+  }
+
+  /** A double auction's newest `limit` trades, oldest first. */
+  trades(name: string, limit: number): Promise<StoredTrade[]> {
+    return this.doubleAuction(name).trades(limit);
   }
 
   /** Runs a declared vote. */

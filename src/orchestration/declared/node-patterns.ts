@@ -5,8 +5,8 @@
  * `DACA_NATS_URL` is set). `closeDeclaredPatternsOf` stops them on shutdown.
  *
  * After a live apply (`daca apply`, `daca up --watch`) that changes the `orchestration:` section,
- * the next use stops the old patterns and starts the new ones; an apply that leaves the section
- * as it was keeps them (and their in-memory double-auction books) untouched.
+ * the next use stops the old patterns and starts the new ones (double-auction books are rebuilt
+ * from the store); an apply that leaves the section as it was keeps them untouched.
  */
 import type { Logger } from 'pino';
 import { openBus } from '../../bus/open-bus.js';

@@ -27,6 +27,16 @@ describe('auctions', () => {
     expect(b.submit({ id: 'a3', trader: 's3', side: 'ask', price: 90, qty: 3 })).toEqual([{ buyer: 'x', seller: 's3', price: 98, qty: 1, bidId: 'b1', askId: 'a3' }]);
     expect(b.cancel('a3')).toBe(true);
     expect(b.quote()).toEqual({ bid: null, ask: 105 });
+    expect(b.trades).toHaveLength(3);
+  });
+  it('keeps only the most recent trades in memory', () => {
+    const b = new DoubleAuction({ keepTrades: 2 });
+    for (let i = 0; i < 5; i++) {
+      b.submit({ id: `a${i}`, trader: 's', side: 'ask', price: 10, qty: 1 });
+      b.submit({ id: `b${i}`, trader: 'b', side: 'bid', price: 10, qty: 1 });
+    }
+    expect(b.trades.map((t) => t.bidId)).toEqual(['b3', 'b4']);
+    expect(new DoubleAuction({ keepTrades: 0 }).trades).toEqual([]);
   });
 });
 

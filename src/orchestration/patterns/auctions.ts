@@ -86,7 +86,8 @@ export interface Trade {
 /**
  * A continuous double auction: an incoming order trades against the best resting orders of the
  * other side while prices cross (at the resting order's price, price-time priority); the rest
- * rests in the book.
+ * rests in the book. It is in memory only; the declared double auctions of a node keep theirs in
+ * the store (`DurableBook`, durable-book.ts) and use this class as the matching engine.
  * @example
  * ```ts
  * const book = new DoubleAuction();
@@ -98,7 +99,14 @@ export class DoubleAuction {
   private readonly bids: (Order & { seq: number })[] = [];
   private readonly asks: (Order & { seq: number })[] = [];
   private seq = 0;
+  /** The most recent trades, oldest first (at most `keepTrades` of them). */
   readonly trades: Trade[] = [];
+  private readonly keepTrades: number;
+
+  /** @param opts.keepTrades - how many recent trades {@link trades} keeps (default 1000; 0 keeps none). */
+  constructor(opts: { keepTrades?: number } = {}) {
+    this.keepTrades = Math.max(0, opts.keepTrades ?? 1000);
+  }
 
   /** Submits an order; returns the trades it made. */
   submit(o: Order): Trade[] {
@@ -126,7 +134,10 @@ export class DoubleAuction {
       while (i < mine.length && better(mine[i]!)) i++;
       mine.splice(i, 0, entry);
     }
-    this.trades.push(...made);
+    if (this.keepTrades > 0) {
+      this.trades.push(...made);
+      if (this.trades.length > this.keepTrades) this.trades.splice(0, this.trades.length - this.keepTrades);
+    }
     return made;
   }
 

@@ -16,6 +16,7 @@ import * as m009 from './009-orchestration.js';
 import * as m010usage from './010-usage-routing.js';
 import * as m011 from './011-access-control.js';
 import * as m012 from './012-mesh-registrations.js';
+import * as m013 from './013-double-auctions.js';
 
 /** All migrations by name; names sort in execution order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '010-usage-routing': m010usage,
   '011-access-control': m011,
   '012-mesh-registrations': m012,
+  '013-double-auctions': m013,
 });
 
 /** A `MigrationProvider` that serves {@link MIGRATIONS} from memory (no file-system scanning). */
