@@ -6,7 +6,20 @@
  * has its settlement, every settlement is within both parties' limits, and (at the end) every
  * settled deal was audited and no deadlock is left in the wait-for graph.
  */
-import type { Market } from './market.js';
+import type { WaitForGraph } from '../safety/wait-for-graph.js';
+import type { MarketLedger } from './market-ledger.js';
+import type { MarketMetrics } from './market-metrics.js';
+import type { Scenario } from './scenario.js';
+
+/** What the checks read of a running market (the `Market` is one). */
+export interface InvariantSubject {
+  readonly ledger: Pick<MarketLedger, 'check'>;
+  readonly opening: Record<string, number>;
+  readonly scenario: Pick<Scenario, 'listings' | 'needs'>;
+  readonly metrics: Pick<MarketMetrics, 'deals' | 'audited'>;
+  readonly waits: Pick<WaitForGraph, 'deadlocks'>;
+  now(): number;
+}
 
 /** One broken invariant. */
 export interface Violation {
@@ -24,7 +37,7 @@ export interface InvariantReport {
 }
 
 /** Checks every invariant of `m`. */
-export async function checkInvariants(m: Market, final: boolean): Promise<InvariantReport> {
+export async function checkInvariants(m: InvariantSubject, final: boolean): Promise<InvariantReport> {
   const c = await m.ledger.check();
   const v: Violation[] = [];
   const checked = ['money conserved', 'goods conserved', 'no negative balance', 'settled exactly once', 'large deals approved', 'served needs settled', 'within limits'];

@@ -5,7 +5,22 @@
 import { quantileNearestRankSorted } from '../../util/quantiles.js';
 import { jainIndex } from '../fairness/jain.js';
 import type { InvariantReport, Violation } from './invariants.js';
-import type { Market } from './market.js';
+import type { AgentPool } from '../agent-pool.js';
+import type { StarvationDetector } from '../safety/starvation.js';
+import type { WaitForGraph } from '../safety/wait-for-graph.js';
+import type { MarketMetrics } from './market-metrics.js';
+import type { SellerDirectory } from './seller-directory.js';
+
+/** What the report reads of a finished market (the `Market` is one). */
+export interface ReportSubject {
+  readonly metrics: MarketMetrics;
+  readonly directory: Pick<SellerDirectory, 'all'>;
+  readonly waits: Pick<WaitForGraph, 'deadlocks'>;
+  readonly starvation: Pick<StarvationDetector, 'starved'>;
+  readonly agentCount: number;
+  poolStats(): ReturnType<AgentPool['stats']>;
+  now(): number;
+}
 
 /** The benchmark line (DESIGN: bench:marketplace). */
 export interface MarketFigures {
@@ -47,7 +62,7 @@ export interface MarketReport {
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Builds the report of a finished run. */
-export async function buildReport(m: Market, final: InvariantReport, during: readonly InvariantReport[], wallMs: number): Promise<MarketReport> {
+export async function buildReport(m: ReportSubject, final: InvariantReport, during: readonly InvariantReport[], wallMs: number): Promise<MarketReport> {
   const mt = m.metrics;
   const lat = mt.latencies();
   const fs = mt.feasibleServed();
