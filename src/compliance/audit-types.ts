@@ -183,3 +183,10 @@ export function defaultRecordClass(kind: AuditKind): string {
 
 /** Re-exported for convenience. */
 export type { JsonObject, JsonValue };
+
+/** An entry with its id and timestamp fixed (the writer stamps them on `append`). */
+export interface StampedEntry {
+  entry: AuditEntry;
+  id: string;
+  ts: number;
+}

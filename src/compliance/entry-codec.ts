@@ -8,8 +8,7 @@
  */
 import { hash } from 'node:crypto';
 import { InvalidRequestError } from '../errors.js';
-import type { AuditEntry, JsonObject } from './audit-types.js';
-import type { StampedEntry } from './prepare-records.js';
+import type { AuditEntry, JsonObject, StampedEntry } from './audit-types.js';
 
 /** The inputs of an entry with its `digests` hashed into them (the entry itself when it has none). */
 export function resolveDigests(entry: AuditEntry): AuditEntry {

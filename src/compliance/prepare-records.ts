@@ -3,18 +3,14 @@
  * fields encrypted under the data subject's key, then (under the append lock) sequence numbers
  * and chain hashes. Pure functions; the appenders do the I/O.
  */
-import { defaultRecordClass, type AuditEntry, type AuditReceipt } from './audit-types.js';
+import { defaultRecordClass, type AuditEntry, type AuditReceipt, type StampedEntry } from './audit-types.js';
+
+export type { StampedEntry };
 import { resolveDigests } from './entry-codec.js';
 import { canonicalHeader, canonicalPart, chainHash, partHash, type RecordHeader } from './record-hash.js';
 import { encryptPersonal, subjectRef, type SubjectKey } from './subject-crypto.js';
 import type { NewSubjectKeyRow } from './subject-keyring.js';
 
-/** An entry with its id and timestamp fixed (the writer stamps them on `append`). */
-export interface StampedEntry {
-  entry: AuditEntry;
-  id: string;
-  ts: number;
-}
 
 /** A record ready to be chained: header (without seq) and payload texts. */
 export interface PreparedRecord {

@@ -14,7 +14,7 @@
  *   model's own;
  * - address: text that speaks to an AI ("note to the AI", "if you are an LLM").
  */
-import { wordHash } from './engine.js';
+import { wordHash } from './word-hash.js';
 import { C, C2, LEXICON, LEXICON2 } from './lexicon.js';
 
 /** Concept masks by word hash (with the words, to rule out collisions). */

@@ -13,6 +13,9 @@
  */
 import { pushToken, type TokenTable } from './concepts.js';
 import type { AttackView } from './normalize.js';
+import { wordHash } from './word-hash.js';
+
+export { wordHash };
 
 /** The categories attack rules score. `meta` rules lower the score of texts that discuss attacks. */
 export type RuleCategory = 'prompt_injection' | 'jailbreak' | 'system_prompt_extraction' | 'toxic' | 'meta';
@@ -139,12 +142,6 @@ export function compileRules(specs: readonly RuleSpec[]): RuleSet {
 /** Where each anchored rule's anchors occur in a word view (rule index → word offsets). */
 export type AnchorPositions = Map<number, number[]>;
 
-/** A 32-bit hash of `s[from, to)`, the same one {@link locateAnchors} computes while scanning. */
-export function wordHash(s: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
 
 /**
  * One pass over the words of a view, without allocating per word: which anchored rules can match,
