@@ -8,13 +8,16 @@ import { registerMesh } from './mesh.js';
 
 let daca: RunningDaca;
 let partner: RunningSimAgent;
+let vault: RunningSimAgent;
 beforeAll(async () => {
   daca = await startTestDaca(meshTestSpec());
   partner = await startSimAgent({ name: 'partner' });
+  vault = await startSimAgent({ name: 'vault', token: 'vault-token-0123456789' });
 });
 afterAll(async () => {
   await daca.close();
   await partner.close();
+  await vault.close();
 });
 
 async function cli(...args: string[]): Promise<string> {
@@ -55,5 +58,19 @@ describe('daca mesh', () => {
     const rm = JSON.parse(await cli('rm', 'partner', partner.url, '--json')) as { removed: { name: string; url: string }[] };
     expect(rm.removed).toEqual([{ name: 'partner', url: partner.url, tenant: 'default' }]);
     expect(await ls()).not.toContain('partner');
+  });
+
+  it('add --tenant --header-env registers an agent that needs a credential, read from the environment', async () => {
+    await expect(cli('add', 'vault', vault.url, '--header-env', 'authorization=DACA_TEST_UNSET_VAR')).rejects.toThrow(/DACA_TEST_UNSET_VAR is not set/);
+    await expect(cli('add', 'vault', vault.url, '--header-env', 'authorization')).rejects.toThrow(/expected header=ENV_VAR/);
+    process.env.DACA_TEST_VAULT_AUTH = 'Bearer vault-token-0123456789';
+    try {
+      const r = JSON.parse(await cli('add', 'vault', vault.url, '--tenant', 'acme', '--header-env', 'authorization=DACA_TEST_VAULT_AUTH', '--json')) as { registered: { agent: string; tenant: string; instances: { headers?: Record<string, string> }[] } };
+      expect(r.registered).toMatchObject({ agent: 'vault', tenant: 'acme' });
+      expect(JSON.stringify(r)).not.toContain('vault-token-0123456789');
+    } finally {
+      delete process.env.DACA_TEST_VAULT_AUTH;
+    }
+    await cli('rm', 'vault');
   });
 });

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { adminFetch, adminTarget, type ConnectionFlags } from './admin-client.js';
 import { withConnection } from './connection.js';
 import { output } from './format.js';
+import { InvalidRequestError } from '../errors.js';
 
 interface Flags extends ConnectionFlags {
   json?: boolean;
@@ -88,9 +89,25 @@ export function registerMesh(program: Command): void {
     mesh
       .command('add <name> <url>')
       .description('register an external A2A agent by URL (its card is fetched and validated; the registration is stored and survives restarts; the same name and URL again replaces it)')
+      .option('--tenant <tenant>', 'the tenant the agent belongs to (default: default)')
+      .option(
+        '--header-env <header=ENV_VAR>',
+        'a header daca sends on every call to the agent, its value read from an environment variable (so no secret is on the command line), e.g. authorization=PARTNER_AUTH; repeatable',
+        (v: string, all: string[] = []) => [...all, v],
+      )
       .option('--json', 'print JSON'),
-  ).action(async (name: string, url: string, f: Flags) => {
-    const r = await adminFetch<{ registered: AgentView | null }>(adminTarget(f), '/api/mesh/agents', { method: 'POST', body: { name, url } });
+  ).action(async (name: string, url: string, f: Flags & { tenant?: string; headerEnv?: string[] }) => {
+    const headers: Record<string, string> = {};
+    for (const pair of f.headerEnv ?? []) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new InvalidRequestError(`--header-env '${pair}': expected header=ENV_VAR, e.g. authorization=PARTNER_AUTH`);
+      const env = pair.slice(eq + 1);
+      const value = process.env[env];
+      if (value === undefined || value === '') throw new InvalidRequestError(`--header-env '${pair}': the environment variable ${env} is not set`);
+      headers[pair.slice(0, eq)] = value;
+    }
+    const body = { name, url, ...(f.tenant ? { tenant: f.tenant } : {}), ...(Object.keys(headers).length ? { headers } : {}) };
+    const r = await adminFetch<{ registered: AgentView | null }>(adminTarget(f), '/api/mesh/agents', { method: 'POST', body });
     output(!!f.json, r, r.registered ? meshLsRows([r.registered]) : []);
   });
   withConnection(
