@@ -26,6 +26,20 @@ describe('SkillIndex', () => {
     expect(m.reason).toMatch(/inventory\/check-stock/);
     expect(index.match('I need a plane ticket to Lisbon').route).toEqual({ agent: 'travel', skill: 'book-flight' });
   });
+  it('quotes the request\'s own words in its reasons, not stems or synonym concepts', () => {
+    const m = index.match('Is the blue kettle in stock?');
+    expect(m.route).toEqual({ agent: 'inventory', skill: 'check-stock' });
+    expect(m.reason).toMatch(/matched .*'kettle'/);
+    expect(m.reason).not.toMatch(/'kettl'/);
+    const shop = new SkillIndex([
+      { agent: 'seller', skill: 'quote', name: 'Price quote', description: 'Quote prices for kitchenware such as kettles and pans', examples: ['How much is the blue kettle?'], tags: [] },
+      { agent: 'courier', skill: 'track', name: 'Track parcel', description: 'Where is my parcel or delivery', examples: ['Where is my order?'], tags: [] },
+    ]);
+    const none = shop.match('Book me a table for two tonight');
+    expect(none.route).toBeNull();
+    expect(none.reason).toMatch(/no skill mentions .*'table'/);
+    expect(none.reason).not.toMatch(/prescription/);
+  });
   it('does not route a request for another action on a known object, nor one about nothing it knows', () => {
     const m = index.match('Cancel my flight to Rome');
     expect(m.route).toBeNull();

@@ -245,10 +245,10 @@ export class SkillIndex {
   match(text: string, opts: { tags?: readonly string[] | undefined } = {}): SkillMatch {
     const a = this.analyseRequest(text, opts);
     if (a.early) return a.early;
-    return this.decide(a.judged, a.corrected);
+    return this.decide(a.judged, a.corrected, a.shown);
   }
 
-  private analyseRequest(text: string, opts: { tags?: readonly string[] | undefined }): { judged: JudgedCandidate[]; corrected: string[]; early?: SkillMatch } {
+  private analyseRequest(text: string, opts: { tags?: readonly string[] | undefined }): { judged: JudgedCandidate[]; corrected: string[]; shown: ReadonlyMap<string, string>; early?: SkillMatch } {
     const terms = analyse(text);
     const ids: number[] = [];
     /** The request's weight of each of `ids` (a decisive action used as a noun weighs as a noun). */
@@ -257,6 +257,8 @@ export class SkillIndex {
     const unknownWeights: number[] = [];
     const actions: string[] = [];
     const corrected: string[] = [];
+    /** The request's own word for each term (reasons quote the request, not stems or synonym concepts). */
+    const shown = new Map<string, string>();
     let total = 0;
     let unofferedNeeds = 0;
     const seen = new Set<string>();
@@ -276,6 +278,7 @@ export class SkillIndex {
       }
       if (seen.has(term)) continue;
       seen.add(term);
+      if (t.word !== undefined) shown.set(term, t.word);
       if (t.proper && !isNeedWord(term)) continue; // a name: an argument, even when an example mentions it
       // a corrected spelling is evidence of an object, never a verb that decides the need
       const decisive = word !== t.word ? false : word !== undefined ? isDecisiveVerb(word) : DECISIVE_ACTIONS.has(term);
@@ -295,7 +298,7 @@ export class SkillIndex {
         total += w;
       }
     }
-    if (total === 0) return { judged: [], corrected, early: { route: null, score: 0, reason: 'the request states no need (no words beyond names, numbers and fillers)', candidates: [] } };
+    if (total === 0) return { judged: [], corrected, shown, early: { route: null, score: 0, reason: 'the request states no need (no words beyond names, numbers and fillers)', candidates: [] } };
 
     const scores = this.scores;
     scores.fill(0);
@@ -314,15 +317,16 @@ export class SkillIndex {
       }
     }
     if (top.length === 0) {
-      const what = unknownTerms.length ? `no skill mentions ${quoteList(unknownTerms)}` : 'no skill matches its words';
-      return { judged: [], corrected, early: { route: null, score: 0, reason: `${tagFilter ? `among skills tagged ${tagFilter.join(', ')}, ` : ''}${what}`, candidates: [] } };
+      const what = unknownTerms.length ? `no skill mentions ${quoteList(unknownTerms.map((t) => shown.get(t) ?? t))}` : 'no skill matches its words';
+      return { judged: [], corrected, shown, early: { route: null, score: 0, reason: `${tagFilter ? `among skills tagged ${tagFilter.join(', ')}, ` : ''}${what}`, candidates: [] } };
     }
     const actionIds = actions.map((a) => this.termIds.get(a));
-    return { judged: this.rank(top, ids, weights, actionIds, actions, total, unofferedNeeds, unknownWeights), corrected };
+    return { judged: this.rank(top, ids, weights, actionIds, actions, total, unofferedNeeds, unknownWeights), corrected, shown };
   }
 
-  private decide(judged: JudgedCandidate[], corrected: string[]): SkillMatch {
+  private decide(judged: JudgedCandidate[], corrected: string[], shown: ReadonlyMap<string, string>): SkillMatch {
     const best = judged[0]!;
+    const said = (terms: readonly string[]): string => quoteList(terms.map((t) => shown.get(t) ?? t));
     const candidates = judged.slice(0, 3).map((j) => ({ agent: j.agent, skill: j.skill, score: round3(j.confidence), bm25: round3(j.bm25) }));
     const label = `${best.agent}/${best.skill}`;
     const o = this.options;
@@ -332,17 +336,17 @@ export class SkillIndex {
       const why = best.missingAction
         ? `the request asks to ${best.missingAction}, which ${label} (the closest skill) does not offer`
         : best.objectMass === 0 && best.conflict
-          ? `only the action ${quoteList(best.matched)} matches ${label}; the request is about something else`
+          ? `only the action ${said(best.matched)} matches ${label}; the request is about something else`
           : best.evidence < o.minEvidence * this.rare
-            ? `too little evidence: the request shares only ${quoteList(best.matched)} with ${label}`
-            : `best match ${label} covers ${pct(best.coverage)} of the request${best.unmatched.length ? `; not covered: ${quoteList(best.unmatched)}` : ''}`;
+            ? `too little evidence: the request shares only ${said(best.matched)} with ${label}`
+            : `best match ${label} covers ${pct(best.coverage)} of the request${best.unmatched.length ? `; not covered: ${said(best.unmatched)}` : ''}`;
       return { route: null, score: round3(best.confidence), reason: `${why} (${conf}, below the threshold ${o.threshold})${next}`, candidates };
     }
     const read = corrected.length ? `; read ${corrected.join(', ')}` : '';
     return {
       route: { agent: best.agent, skill: best.skill },
       score: round3(best.confidence),
-      reason: `matched ${quoteList(best.matched)}: ${label} covers ${pct(best.coverage)} of the request, closest example ${pct(best.features[5]!)} alike (${conf})${next}${read}`,
+      reason: `matched ${said(best.matched)}: ${label} covers ${pct(best.coverage)} of the request, closest example ${pct(best.features[5]!)} alike (${conf})${next}${read}`,
       candidates,
     };
   }
