@@ -5,6 +5,7 @@
  * with failover), applies the route's deadline, traces the hop and records per-edge metrics and
  * routing decisions.
  */
+import type { CallSignal } from './balancer/cancellation.js';
 import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors.js';
 import type { AgentHost, MeshCaller } from '../runtime/agent-host.js';
@@ -34,7 +35,8 @@ export interface HopOptions {
   traceparent?: string | undefined;
   /** Epoch ms the call must finish by. */
   deadlineMs: number;
-  signal?: AbortSignal | undefined;
+  /** The caller's cancellation (an AbortSignal, or a cheaper {@link CallSignal}). */
+  signal?: CallSignal | undefined;
   skill?: string | null;
   version?: string | undefined;
 }

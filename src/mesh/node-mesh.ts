@@ -124,10 +124,13 @@ export function meshCallerOf(node: MeshNode): MeshCaller {
   return { call: (type, id, message, opts) => meshOf(node).then((m) => m.call(type, id, message, opts)) };
 }
 
-/** Learns the node's public base URL from a request (until `DACA_PUBLIC_URL` says otherwise). */
-export function notePublicUrl(node: object, origin: string): void {
+/**
+ * Learns the node's public base URL from a request (until `DACA_PUBLIC_URL` says otherwise);
+ * `origin` is only called while the URL is still unknown (it parses the request's URL).
+ */
+export function notePublicUrl(node: object, origin: () => string): void {
   const n = ready.get(node);
-  if (n && !n.publicUrl) n.publicUrl = process.env.DACA_PUBLIC_URL ?? origin;
+  if (n && !n.publicUrl) n.publicUrl = process.env.DACA_PUBLIC_URL ?? origin();
 }
 
 /** Status of the spec's external agents (card fetched and valid?). */

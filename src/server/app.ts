@@ -4,7 +4,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { FastRoutesOptions, HotHandler } from './fast-routes.js';
 
-/** The hot gateway routes of an app, for serving them without the framework adapter (see fast-routes.ts). */
+/** The hot routes of an app (gateway calls, the mesh hop), for serving them without the framework adapter (see fast-routes.ts). */
 export const fastRoutesOf = new WeakMap<object, FastRoutesOptions>();
 import { chatCompletionsHandler } from '../gateway/chat-route.js';
 import { embeddingsHandler } from '../gateway/embeddings-route.js';
@@ -30,7 +30,7 @@ import { budgetsApi } from './api/budgets.js';
 import { limitsApi } from './api/limits.js';
 import { suspensionsApi } from './api/suspensions.js';
 import { meshApi } from './api/mesh.js';
-import { meshRoutes } from '../mesh/a2a/a2a-routes.js';
+import { agentRpcOf, meshRoutes } from '../mesh/a2a/a2a-routes.js';
 import { costApi } from './api/cost.js';
 import { evalsApi } from './api/evals.js';
 import { orchestrationApi } from './api/orchestration.js';
@@ -112,7 +112,8 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
   api.get('/spec', (c) => c.json({ source: s.spec.source, hash: s.spec.hash, spec: redactSpec(s.spec.spec) }));
   app.route('/api', api);
   // A2A agents at /a2a/<agent>/, the mesh's card at /.well-known/agent-card.json, agents as MCP tools at /mcp
-  app.route('/', meshRoutes({ node: s, keys: s.keyRing, maxBodyBytes: s.spec.spec.server.max_body_bytes }));
+  const mesh = meshRoutes({ node: s, keys: s.keyRing, maxBodyBytes: s.spec.spec.server.max_body_bytes });
+  app.route('/', mesh);
   app.route('/ui', uiRoutes({ distDir: defaultUiDir(), keyRing: s.keyRing, sessionSecret: uiSessionSecret(s.adminKey) }));
 
   const onError = errorHandler((err, c) => s.logger.error({ err, path: c.req.path }, 'request failed'));
@@ -125,6 +126,7 @@ export function createApp(s: Services, state: { ready: boolean } = { ready: true
       ['/v1/embeddings', hot.embeddings as HotHandler],
     ]),
     auth: v1Auth as MiddlewareHandler,
+    paramRoutes: [{ prefix: '/a2a/', param: 'agent', handler: agentRpcOf.get(mesh)! as HotHandler }],
     onError: onError as FastRoutesOptions['onError'],
   });
   return app;

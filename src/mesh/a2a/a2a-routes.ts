@@ -14,6 +14,7 @@ import { readJsonBody } from '../../gateway/request-body.js';
 import type { DacaVariables } from '../../gateway/start-call.js';
 import { presentedKey, type Authenticator } from '../../server/auth.js';
 import type { Span } from '../../telemetry/tracing/index.js';
+import { Cancellation } from '../balancer/cancellation.js';
 import type { Mesh } from '../mesh.js';
 import { meshOf, meshIfReady, notePublicUrl, type MeshNode } from '../node-mesh.js';
 import type { MeshCallerIdentity } from '../security/call-policy.js';
@@ -28,6 +29,12 @@ export interface MeshRoutesDeps {
   keys: Authenticator;
   maxBodyBytes: number;
 }
+
+/**
+ * The JSON-RPC handler of `POST /a2a/<agent>/` of a {@link meshRoutes} app, for serving the mesh
+ * hop without the framework adapter (src/server/fast-routes.ts). It reads `c.req.param('agent')`.
+ */
+export const agentRpcOf = new WeakMap<object, (c: Context) => Promise<Response>>();
 
 const SEND_METHODS = new Set(['message/send', 'message/stream', 'SendMessage', 'SendStreamingMessage']);
 const STREAM_METHODS = new Set(['message/stream', 'SendStreamingMessage', 'tasks/resubscribe', 'SubscribeToTask']);
@@ -47,7 +54,7 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
   const affinity = new Map<string, string>();
   const mesh = async (c: Context): Promise<Mesh> => {
     const m = meshIfReady(deps.node) ?? (await meshOf(deps.node));
-    notePublicUrl(deps.node, new URL(c.req.url).origin);
+    notePublicUrl(deps.node, () => new URL(c.req.url).origin);
     return m;
   };
 
@@ -115,6 +122,7 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
   };
   app.post('/a2a/:agent', agentRpc);
   app.post('/a2a/:agent/', agentRpc);
+  agentRpcOf.set(app, agentRpc);
 
   const meshRpc = async (c: Context) => {
     const m = await mesh(c);
@@ -164,7 +172,12 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
       traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate'),
       attributes: { 'daca.mesh.caller': caller.type, 'daca.mesh.callee': agent, 'daca.mesh.skill': skill ?? '', 'daca.tenant': caller.tenant },
     });
-    outgoing.once('close', () => span.end());
+    // one listener for the span and the client going away (the hop's cancellation, below)
+    let gone: Cancellation | null = null;
+    outgoing.once('close', () => {
+      span.end();
+      if (gone && !outgoing.writableFinished) gone.abort(new Error('the client went away'));
+    });
     const version = c.req.header('a2a-version');
     const requested = Number(c.req.header('x-daca-deadline-ms') ?? NaN);
     const deadlineMs = m.deadline(agent, skill, Number.isFinite(requested) ? Date.now() + requested : undefined);
@@ -183,18 +196,15 @@ export function meshRoutes(deps: MeshRoutesDeps): Hono<{ Variables: DacaVariable
       const id = (JSON.parse(text) as { params?: { id?: unknown } }).params?.id;
       pinned = typeof id === 'string' ? affinity.get(id) : undefined;
     }
-    const ctl = new AbortController();
-    outgoing.once('close', () => {
-      if (!outgoing.writableFinished) ctl.abort(new Error('the client went away'));
-    });
+    gone = new Cancellation();
     try {
       const instances = pinned ? () => target.instances().filter((i) => i.instanceId === pinned) : target.instances;
       if (streaming) {
-        const { res, instance } = await m.openRemoteStream({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: ctl.signal, skill, version });
+        const { res, instance } = await m.openRemoteStream({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: gone, skill, version });
         relayStream(res, outgoing, { version, deadlineMs, onFirst: (chunk) => noteTask(firstEventTaskId(chunk), instance.instanceId) });
         return RESPONSE_ALREADY_SENT;
       }
-      const { answer, instance } = await m.forwardRemote({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: ctl.signal, skill, version });
+      const { answer, instance } = await m.forwardRemote({ ...target, instances }, text, caller, { traceparent: span.traceparent(), deadlineMs, signal: gone, skill, version });
       if (SEND_METHODS.has(method) && answer.status === 200 && answer.body.includes('"task"'))
         noteTask((JSON.parse(answer.body.toString('utf8')) as { result?: { task?: { id?: unknown }; id?: unknown } }).result?.task?.id, instance.instanceId);
       const headers: Record<string, string | number> = { 'content-type': String(answer.headers['content-type'] ?? (streaming ? 'text/event-stream' : 'application/json')), 'content-length': answer.body.length };

@@ -4,6 +4,7 @@
  * instance, deadlines, and a bounded wait queue that answers 429 when full instead of holding
  * unbounded memory.
  */
+import type { CallSignal } from './cancellation.js';
 import { RateLimitError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../errors.js';
 import { InstanceState } from './instance-state.js';
 
@@ -41,7 +42,8 @@ export interface BalancedCallOptions {
   idempotent: boolean;
   /** Absolute deadline, epoch ms. */
   deadlineMs: number;
-  signal?: AbortSignal | undefined;
+  /** The caller's cancellation: aborts the attempt in flight (an AbortSignal, or a cheaper {@link CallSignal}). */
+  signal?: CallSignal | undefined;
 }
 
 /** Something with an instance id (the balancer needs nothing else). */
