@@ -1,8 +1,8 @@
 /**
  * Data subjects' rights. `eraseSubject()` destroys every key of a subject (the ciphertext stays in
  * the ledger, which still verifies, but can never be read again), audits the erasure under the
- * subject's pseudonymous reference, and on SQLite overwrites the freed key bytes (`secure_delete`)
- * and truncates the WAL so the key is gone from the files. `exportSubject()` returns everything
+ * subject's pseudonymous reference, and on SQLite rewrites the key table onto zeroed pages
+ * (`secure_delete`, see sqlite-key-erasure.ts) and truncates the WAL so the key is gone from the files. `exportSubject()` returns everything
  * readable about a subject (access requests).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +11,7 @@ import type { AuditActor, AuditRecord } from './audit-types.js';
 import type { AuditLedger } from './audit-ledger.js';
 import { JOINED_COLUMNS, recordOfRow, type JoinedRow } from './ledger-rows.js';
 import { revealPersonal } from './ledger-query.js';
+import { eraseSubjectKeysSqlite } from './sqlite-key-erasure.js';
 import { subjectRef } from './subject-crypto.js';
 
 /** What an erasure did. */
@@ -33,13 +34,11 @@ export async function eraseSubject(ledger: AuditLedger, subjectId: string, actor
   await ledger.flush();
   const db = ledger.db;
   const sqlite = ledger.store.kind === 'sqlite';
-  if (sqlite) await sql`PRAGMA secure_delete = ON`.execute(ledger.store.db);
-  let destroyed = 0;
-  try {
+  let destroyed: number;
+  if (sqlite) destroyed = await eraseSubjectKeysSqlite(db, ref, now);
+  else {
     const r = await db.updateTable('audit_subject_keys').set({ wrapped: null, erased_at: now }).where('subject_ref', '=', ref).where('wrapped', 'is not', null).executeTakeFirst();
     destroyed = Number(r.numUpdatedRows);
-  } finally {
-    if (sqlite) await sql`PRAGMA secure_delete = OFF`.execute(ledger.store.db);
   }
   ledger.forgetSubjectKeys([ref]);
   const counted = await db.selectFrom('audit_records').select((eb) => eb.fn.countAll().as('n')).where('subject_ref', '=', ref).executeTakeFirst();
