@@ -12,7 +12,7 @@ import { createServices, type Services, type ServicesOptions } from './services.
 import { LiveNode } from '../ops/live-node.js';
 import { liveRef } from '../ops/live-ref.js';
 import { goalsOf, stopGoalsOf } from '../ops/goals/node-goals.js';
-import { toolboxOf } from '../mesh/node-mesh.js';
+import { meshOf, notePublicUrl, toolboxOf } from '../mesh/node-mesh.js';
 
 /** Options of a daca node. */
 export interface StartOptions extends ServicesOptions {
@@ -62,6 +62,15 @@ export async function startDaca(opts: StartOptions): Promise<RunningDaca> {
   const every = Number(process.env.DACA_GOALS_EVERY_MS ?? 15_000);
   if (every > 0) goalsOf(services).start(every);
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  // The mesh opens now, not at the first mesh request: the spec's and stored external agents
+  // register at once, and so do this node's agents when its public URL is known — DACA_PUBLIC_URL,
+  // or a concrete listen address; on a wildcard address, the first request's Host.
+  const wildcard = opts.host === '0.0.0.0' || opts.host === '::';
+  meshOf(services)
+    .then(() => {
+      if (!wildcard) notePublicUrl(services, () => `http://${host}:${port}`);
+    })
+    .catch((e: unknown) => base.logger.warn({ err: e }, 'the mesh did not open at start; it opens on the first mesh request'));
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
