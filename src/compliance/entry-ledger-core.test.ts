@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -22,7 +21,7 @@ import { PreparingSink } from './preparing-sink.js';
 import { eraseSubject, exportSubject } from './subjects.js';
 import { subjectRef } from './subject-crypto.js';
 import { SubjectKeyring } from './subject-keyring.js';
-import { requestEntry } from './test-support.js';
+import { requestEntry, dumpLedger } from './test-support.js';
 import { verifyLedger } from './verify-ledger.js';
 import { startAuditWorker } from './worker-appender.js';
 
@@ -88,15 +87,6 @@ async function writeAll<T>(sink: EntrySink<T>, stamped: StampedEntry[]): Promise
   return receipts;
 }
 
-/** Every stored column of both ledger tables, in sequence order. */
-function dump(file: string): unknown[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT r.*, p.body, p.inputs FROM audit_records r JOIN audit_payloads p ON p.seq = r.seq ORDER BY r.seq').all();
-  } finally {
-    db.close();
-  }
-}
 
 describe('audit records prepared on the worker path', () => {
   it('are byte-identical to the in-thread path for the same entries (headers, hashes, chain, payloads)', async () => {
@@ -121,9 +111,9 @@ describe('audit records prepared on the worker path', () => {
     }
 
     expect(rb).toEqual(ra);
-    const rows = dump(a.file);
+    const rows = dumpLedger(a.file);
     expect(rows).toHaveLength(stamped.length);
-    expect(dump(b.file)).toEqual(rows);
+    expect(dumpLedger(b.file)).toEqual(rows);
     expect((await verifyLedger(b.db, b.signer)).ok).toBe(true);
     // Digests are what the gateway used to compute itself: SHA-256 of the value's JSON text.
     const first = rows[0] as { inputs: string };
@@ -144,7 +134,7 @@ describe('audit records prepared on the worker path', () => {
     expect(await worker.checkpoint(Date.now())).toMatchObject({ treeSize: stamped.length });
     await worker.close();
     expect(rc).toEqual(ra);
-    expect(dump(c.file)).toEqual(dump(a.file));
+    expect(dumpLedger(c.file)).toEqual(dumpLedger(a.file));
     expect((await verifyLedger(c.db, c.signer)).ok).toBe(true);
   });
 
@@ -164,7 +154,7 @@ describe('audit records prepared on the worker path', () => {
     const conn = openLedgerConnection(b.file, 'normal', 5000);
     closers.push(() => conn.close());
     new EntryLedgerCore(conn, b.signer, MASTER).appendEntries([itemB], []);
-    for (const f of [a.file, b.file]) expect(JSON.parse((dump(f)[0] as { inputs: string }).inputs).inputs.messages_sha256).toBe(expected);
+    for (const f of [a.file, b.file]) expect(JSON.parse((dumpLedger(f)[0] as { inputs: string }).inputs).inputs.messages_sha256).toBe(expected);
   });
 
   it('encrypts personal data under keys looked up under the write lock: after an erasure new data gets a new key', async () => {
@@ -180,7 +170,7 @@ describe('audit records prepared on the worker path', () => {
     const ref = subjectRef(MASTER, 'alice@example.com');
     const keysOf = () => b.db.selectFrom('audit_subject_keys').select(['kid', 'wrapped']).where('subject_ref', '=', ref).execute();
     expect(await keysOf()).toHaveLength(1); // one key for all of alice's records, reused from the cache and the table
-    const kidOf = (seq: number): string => JSON.parse((dump(b.file)[seq - 1] as { inputs: string }).inputs).personal.kid;
+    const kidOf = (seq: number): string => JSON.parse((dumpLedger(b.file)[seq - 1] as { inputs: string }).inputs).personal.kid;
     expect(kidOf(1)).toBe(kidOf(4));
     expect(kidOf(3)).not.toBe(kidOf(1)); // no named subject: a key of its own
 
@@ -210,7 +200,7 @@ describe('audit records prepared on the worker path', () => {
     expect(r.head.seq).toBe(700);
     const keys = await b.db.selectFrom('audit_subject_keys').select(['kid']).where('subject_ref', '=', subjectRef(MASTER, 'alice@example.com')).execute();
     expect(keys).toHaveLength(1); // alice's records in several slices share one key
-    const rows = dump(b.file) as { seq: number; hash: string }[];
+    const rows = dumpLedger(b.file) as { seq: number; hash: string }[];
     expect(rows.at(-1)!.hash).toBe(r.head.hash);
     expect((await verifyLedger(b.db, b.signer)).ok).toBe(true);
 
@@ -224,7 +214,7 @@ describe('audit records prepared on the worker path', () => {
     const conn2 = openLedgerConnection(c.file, 'normal', 5000);
     closers.push(() => conn2.close());
     new EntryLedgerCore(conn2, c.signer, MASTER).appendEntries(plain.map(encodeEntry), []);
-    expect(dump(c.file)).toEqual(dump(a.file));
+    expect(dumpLedger(c.file)).toEqual(dumpLedger(a.file));
   });
 
   it('rejects an entry that cannot be JSON during append, and a non-integer timestamp', async () => {

@@ -2,6 +2,7 @@
  * Helpers for the compliance tests: a ledger on a fresh SQLite file, and sample entries.
  */
 import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -39,4 +40,14 @@ export function requestEntry(i: number, over: Partial<AuditEntry> = {}): AuditEn
     costMicros: 42,
     ...over,
   };
+}
+
+/** Every stored column of both ledger tables of a SQLite file, in sequence order. */
+export function dumpLedger(file: string): unknown[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT r.*, p.body, p.inputs FROM audit_records r JOIN audit_payloads p ON p.seq = r.seq ORDER BY r.seq').all();
+  } finally {
+    db.close();
+  }
 }

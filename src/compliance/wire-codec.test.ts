@@ -5,13 +5,12 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
-import type { AuditEntry, JsonObject } from './audit-types.js';
+import type { AuditEntry, JsonObject, StampedEntry } from './audit-types.js';
 import { encodeEntry } from './entry-codec.js';
 import { EntryLedgerCore } from './entry-ledger-core.js';
 import { loadAuditSigner } from './key-material.js';
 import { openLedgerConnection } from './ledger-appender.js';
-import type { StampedEntry } from './prepare-records.js';
-import { requestEntry } from './test-support.js';
+import { dumpLedger, requestEntry } from './test-support.js';
 import { encodeWire, toWireBatch } from './wire-codec.js';
 
 const MASTER = Buffer.alloc(32, 9);
@@ -31,14 +30,6 @@ async function core(): Promise<{ core: EntryLedgerCore; file: string }> {
   return { core: new EntryLedgerCore(conn, loadAuditSigner({ dataDir: dir, env: {} }), MASTER), file };
 }
 
-function dump(file: string): unknown[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT r.*, p.body, p.inputs FROM audit_records r JOIN audit_payloads p ON p.seq = r.seq ORDER BY r.seq').all();
-  } finally {
-    db.close();
-  }
-}
 
 /** Entries whose canonical JSON is easy to get wrong, plus ones that must take the JSON path. */
 function entries(): AuditEntry[] {
@@ -71,9 +62,9 @@ describe('the wire encoding (entries canonicalised by the producer)', () => {
     const ra = a.core.appendEntries(stamped.map(encodeEntry), [0, 3, 7]);
     const rb = b.core.appendWire(toWireBatch(stamped.map(encodeWire)), [0, 3, 7]);
     expect(rb).toEqual(ra);
-    const rows = dump(a.file);
+    const rows = dumpLedger(a.file);
     expect(rows).toHaveLength(stamped.length);
-    expect(dump(b.file)).toEqual(rows);
+    expect(dumpLedger(b.file)).toEqual(rows);
     expect((rows[2] as { body: string }).body).toContain('"latency_ms":null');
   });
 
