@@ -6,11 +6,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import pg from 'pg';
 import { startDacaProcess, type DacaProcess } from '../support/daca-process.js';
+import { TEST_DATABASE_URL } from '../support/pg-schema.js';
+
+export { dropSchema } from '../support/pg-schema.js';
 
 /** PostgreSQL of the test environment (trust auth). */
-export const PG_URL = process.env.DACA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = TEST_DATABASE_URL;
 /** Redis of the test environment. */
 export const REDIS_URL = process.env.DACA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Admin key of every node these tests start. */
@@ -43,16 +45,6 @@ export function pgUrl(schema: string): string {
   return `${PG_URL}?schema=${schema}`;
 }
 
-/** Drops a schema made by a test. */
-export async function dropSchema(schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await c.end();
-  }
-}
 
 /** The openai SDK on a node, never retrying (every refusal must reach the test). */
 export function sdk(url: string, apiKey: string, headers: Record<string, string> = {}): OpenAI {
