@@ -118,7 +118,8 @@ export class AgentRuntime implements AgentHost {
     const before = this.spec;
     const next = new Map(promptAgentsOf(spec).map((d) => [d.name, d]));
     const out = { added: [] as string[], changed: [] as string[], removed: [] as string[] };
-    let durable = false;
+    /** A durable agent left or was replaced: Restate must be given the endpoint's services again. */
+    let durableGone = false;
     for (const name of [...this.fromSpec]) {
       if (next.has(name)) continue;
       const e = this.agents.get(name)!;
@@ -127,11 +128,12 @@ export class AgentRuntime implements AgentHost {
       e.local?.close();
       if (e.def.durable) {
         this.retired.set(name, e.def);
-        durable = true;
+        durableGone = true;
       }
       out.removed.push(name);
     }
     this.spec = spec;
+    const fresh: AgentDefinition[] = [];
     for (const [name, d] of next) {
       const e = this.agents.get(name);
       if (e && !this.fromSpec.has(name)) continue; // a code agent of that name
@@ -139,15 +141,15 @@ export class AgentRuntime implements AgentHost {
       if (e) {
         e.local?.close();
         this.agents.delete(name);
-        durable ||= e.def.durable;
+        durableGone ||= e.def.durable;
         out.changed.push(name);
       } else out.added.push(name);
       this.retired.delete(name);
-      await this.register(d);
-      this.fromSpec.add(name);
-      durable ||= d.durable;
+      fresh.push(d);
     }
-    if (this.started && durable && this.restate) await this.ensureRestate();
+    await this.register(...fresh); // re-publishes Restate's services when one of them is durable
+    for (const d of fresh) this.fromSpec.add(d.name);
+    if (this.started && this.restate && durableGone && !fresh.some((d) => d.durable)) await this.ensureRestate();
     return out;
   }
 
