@@ -10,8 +10,8 @@
  * - PostgreSQL: an ordinary (read committed) transaction; the section serialises itself by
  *   locking a row (`UPDATE … RETURNING`) or an advisory lock as its first statement.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
+import { beginImmediate } from './sqlite/begin-immediate.js';
 import type { Store } from './types.js';
 
 /** How long SQLite's write lock is retried before the `SQLITE_BUSY` error is thrown. */
@@ -29,7 +29,7 @@ const LOCK_TIMEOUT_MS = 10_000;
 export async function writeTransaction<DB, T>(store: { kind: Store['kind']; db: Kysely<DB> }, fn: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
   if (store.kind === 'postgres') return store.db.transaction().execute(fn);
   return store.db.connection().execute(async (conn) => {
-    await beginImmediate(conn);
+    await beginImmediate({ exec: (q) => sql.raw(q).execute(conn), busyTimeout: async () => (await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(conn)).rows[0]?.timeout ?? 5000 }, LOCK_TIMEOUT_MS);
     let result: T;
     try {
       result = await fn(conn);
@@ -40,23 +40,4 @@ export async function writeTransaction<DB, T>(store: { kind: Store['kind']; db: 
     await sql`COMMIT`.execute(conn);
     return result;
   });
-}
-
-async function beginImmediate<DB>(conn: Kysely<DB>): Promise<void> {
-  const before = (await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(conn)).rows[0]?.timeout ?? 5000;
-  await sql`PRAGMA busy_timeout = 0`.execute(conn);
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  try {
-    for (;;) {
-      try {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
-        return;
-      } catch (e) {
-        if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
-        await sleep(2 + Math.random() * 10);
-      }
-    }
-  } finally {
-    await sql.raw(`PRAGMA busy_timeout = ${Number(before)}`).execute(conn);
-  }
 }

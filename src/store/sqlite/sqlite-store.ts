@@ -4,13 +4,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { UsageRecord } from '../../metering/usage-record.js';
 import type { StoreDatabase } from '../db-schema.js';
 import { KyselyKeyRepo } from '../key-repo.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { beginImmediate } from './begin-immediate.js';
 import { prepareUsageInsert } from './usage-insert.js';
 import { startUsageWriter, type UsageWriter } from './usage-writer.js';
 import type { Store } from '../types.js';
@@ -26,36 +26,12 @@ const BUSY_TIMEOUT_MS = 5000;
 
 
 /**
- * Takes SQLite's write lock with `BEGIN IMMEDIATE`, retrying asynchronously on SQLITE_BUSY (a
- * synchronous busy_timeout would block the event loop, and so any other handle in this process
- * that holds the lock).
- */
-async function beginImmediate(handle: Database.Database, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const previous = handle.pragma('busy_timeout', { simple: true }) as number;
-  handle.pragma('busy_timeout = 0');
-  try {
-    for (;;) {
-      try {
-        handle.exec('BEGIN IMMEDIATE');
-        return;
-      } catch (e) {
-        if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
-        await sleep(5 + Math.random() * 20);
-      }
-    }
-  } finally {
-    handle.pragma(`busy_timeout = ${previous}`);
-  }
-}
-
-/**
  * Runs the migrations inside one immediate transaction, so several stores (or processes) opening
  * the same file at once queue on SQLite's write lock instead of racing.
  */
 function migrateSqlite(db: Kysely<StoreDatabase>, handle: Database.Database): Promise<void> {
   return db.connection().execute(async (conn) => {
-    await beginImmediate(handle, BUSY_TIMEOUT_MS * 2);
+    await beginImmediate({ exec: (q) => handle.exec(q), busyTimeout: () => handle.pragma('busy_timeout', { simple: true }) as number }, BUSY_TIMEOUT_MS * 2);
     try {
       await migrateToLatest(conn as unknown as Kysely<unknown>, { disableTransactions: true });
       handle.exec('COMMIT');
