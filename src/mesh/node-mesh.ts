@@ -119,11 +119,6 @@ export function toolboxOf(node: MeshNode): AgentToolbox {
   };
 }
 
-/** A MeshCaller for the runtime (`RuntimeOptions.mesh`), usable before the mesh is open. */
-export function meshCallerOf(node: MeshNode): MeshCaller {
-  return { call: (type, id, message, opts) => meshOf(node).then((m) => m.call(type, id, message, opts)) };
-}
-
 /**
  * Learns the node's public base URL from a request (until `DACA_PUBLIC_URL` says otherwise);
  * `origin` is only called while the URL is still unknown (it parses the request's URL).
