@@ -20,6 +20,7 @@ import { finishRequestSpan, SpanKind } from '../telemetry/tracing/index.js';
 import { admit, type Admission } from './admission.js';
 import type { GatewayCall } from './call.js';
 import type { GatewayGuards } from './guards.js';
+import { downgradeFor } from './model-downgrades.js';
 import { estimateUsage, priceUsage, usageRecordOf, type CallMeter } from './metering.js';
 import type { CostOptimiser } from '../cost/optimiser.js';
 import { assembleChunks, replayAsChunks } from '../cost/cache/replay.js';
@@ -112,18 +113,11 @@ export class Gateway {
     return model;
   }
 
-  /**
-   * A downgrade in force for the call's scope (a spend goal's `downgrade_model`) sets the model the
-   * call switches to, unless a budget or an approver already chose one. Calls that ask for a model
-   * no dearer than the downgrade's (input + output price), or that their key or agent may not move
-   * to it, keep their model.
-   */
+  /** A spend goal's downgrade in force for the call's scope (see {@link downgradeFor}) switches its model. */
   private applyDowngrade(call: GatewayCall, adm: Admission, model: ResolvedModel): void {
-    const d = adm.switchTo === null ? this.guards.downgrades?.match(call.attribution) : undefined;
+    if (adm.switchTo !== null || !this.guards.downgrades) return;
+    const d = downgradeFor(this.guards.downgrades, call.attribution, model, { resolve: (n) => this.opts.catalog.resolve(n), usable: (to, name) => this.opts.providers.has(to.provider) && this.permits(call, to, name) });
     if (!d) return;
-    const to = this.opts.catalog.resolve(d.to);
-    if (!to || to.type !== 'chat' || to.price.input + to.price.output >= model.price.input + model.price.output) return;
-    if (!this.opts.providers.has(to.provider) || !this.permits(call, to, d.to)) return;
     adm.switchTo = d.to;
     adm.switchCause = { policy: 'goal', reason: d.reason };
     call.via.push('downgrade');

@@ -9,6 +9,7 @@
  * needs to be stored.
  */
 import type { Attribution } from '../identity/principal.js';
+import type { ResolvedModel } from '../spec/resolve.js';
 
 /** Whose calls a downgrade applies to: every field given must match (none given: every call). */
 export interface DowngradeScope {
@@ -67,6 +68,19 @@ export class ModelDowngrades {
   list(): ModelDowngrade[] {
     return [...this.byOwner.values()];
   }
+}
+
+/**
+ * The downgrade a call in `who`'s scope asking for `model` is moved by, or null: only to a chat
+ * model that is cheaper (input + output price) and that the call may use (`usable`: its provider
+ * runs and its key and agent may use it); a call already asking for something no dearer keeps it.
+ */
+export function downgradeFor(downgrades: ModelDowngrades, who: Pick<Attribution, 'tenant' | 'team' | 'agent'>, model: ResolvedModel, deps: { resolve(name: string): ResolvedModel | undefined; usable(to: ResolvedModel, name: string): boolean }): ModelDowngrade | null {
+  const d = downgrades.match(who);
+  if (!d) return null;
+  const to = deps.resolve(d.to);
+  if (!to || to.type !== 'chat' || to.price.input + to.price.output >= model.price.input + model.price.output) return null;
+  return deps.usable(to, d.to) ? d : null;
 }
 
 const byStore = new WeakMap<object, ModelDowngrades>();
